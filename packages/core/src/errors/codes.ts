@@ -1,0 +1,58 @@
+/**
+ * The one registry of error codes for the whole SDK: browser, widget and server.
+ *
+ * A code is stable: once published it keeps its meaning and is never reused, even
+ * after the condition it names can no longer happen. docs/errors.md lists every code
+ * with what to do about it; a unit test keeps the two in step.
+ */
+export const ERROR_CODES = {
+  // Arguments and configuration
+  BB_ERR_INVALID_ARGUMENT: 'An argument has the wrong type, length or range.',
+  BB_ERR_CONFIG_INVALID: 'A configuration value is missing or malformed.',
+
+  // Session links
+  BB_ERR_LINK_MALFORMED: 'The session link is not a URL or has no key in its fragment.',
+  BB_ERR_LINK_KEY_INVALID: 'The key in the session link is not 32 bytes of base64url.',
+
+  // HTTP API
+  BB_ERR_BAD_REQUEST: 'The request body is not valid JSON or does not match its schema.',
+  BB_ERR_UNAUTHORIZED: 'The integrator API key is missing or wrong.',
+  BB_ERR_ORIGIN_FORBIDDEN: 'The request or upgrade came from an Origin that is not allowed.',
+  BB_ERR_NOT_FOUND: 'The requested resource does not exist.',
+  BB_ERR_ROOM_UNKNOWN: 'No session is registered for this room id.',
+  BB_ERR_ROOM_CONFLICT: 'This room id is already registered with a different proof.',
+  BB_ERR_PROOF_INVALID: 'The proof does not match the session link registered for this room.',
+  BB_ERR_PAYLOAD_TOO_LARGE: 'The request body is larger than the server accepts.',
+  BB_ERR_RATE_LIMITED: 'Too many requests or messages; slow down and retry.',
+  BB_ERR_INTERNAL: 'The server failed unexpectedly; nothing was changed.',
+
+  // Tickets and the signalling socket
+  BB_ERR_TICKET_MISSING: 'The signalling connection carried no ticket.',
+  BB_ERR_TICKET_INVALID: 'The ticket is malformed or its signature does not verify.',
+  BB_ERR_TICKET_EXPIRED: 'The ticket was not used in time, or its session has ended.',
+  BB_ERR_TICKET_IN_USE: 'The ticket is already held by another live connection.',
+  BB_ERR_PEER_ID_MISMATCH: 'The connection asked for a peer id other than the ticket names.',
+  BB_ERR_ROOM_FULL: 'This role in the session is already taken by another participant.',
+  BB_ERR_TOO_MANY_CONNECTIONS: 'Too many signalling connections from one address.',
+  BB_ERR_MESSAGE_INVALID: 'A signalling message is not valid JSON or has an unknown shape.',
+  BB_ERR_DESTINATION_FORBIDDEN: 'A signalling message was addressed to a peer outside the session.',
+  BB_ERR_FRAME_TOO_LARGE: 'A signalling frame exceeded the size limit.',
+  BB_ERR_HEARTBEAT_TIMEOUT: 'The signalling connection sent no heartbeat in time.',
+  BB_ERR_SERVER_SHUTTING_DOWN: 'The signalling server is shutting down; reconnect shortly.',
+
+  // Calls in the browser
+  BB_ERR_SIGNAL_UNREACHABLE: 'The signalling server could not be reached.',
+  BB_ERR_SIGNAL_REFUSED: 'The signalling server refused this participant.',
+  BB_ERR_MEDIA_PERMISSION_DENIED: 'Camera or microphone access was denied.',
+  BB_ERR_MEDIA_UNAVAILABLE: 'No camera or microphone could be opened.',
+  BB_ERR_PEER_CONNECTION_FAILED: 'The connection to the other participant failed.',
+  BB_ERR_CALL_STATE: 'The call cannot do this in its current state.',
+} as const;
+
+/** A stable error code, for example `BB_ERR_LINK_MALFORMED`. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** True when `value` is a code from the registry. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}

@@ -1,0 +1,3 @@
+export * from './ids.js';
+export * from './http.js';
+export * from './signalling.js';
