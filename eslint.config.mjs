@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { configs as litConfigs } from 'eslint-plugin-lit';
+import globals from 'globals';
 
 export default tseslint.config(
   {
@@ -19,20 +20,7 @@ export default tseslint.config(
     languageOptions: {
       ecmaVersion: 2023,
       sourceType: 'module',
-      globals: {
-        console: 'readonly',
-        process: 'readonly',
-        URL: 'readonly',
-        crypto: 'readonly',
-        setTimeout: 'readonly',
-        clearTimeout: 'readonly',
-        setInterval: 'readonly',
-        clearInterval: 'readonly',
-        window: 'readonly',
-        document: 'readonly',
-        navigator: 'readonly',
-        fetch: 'readonly',
-      },
+      globals: { ...globals.browser, ...globals.node },
     },
     rules: {
       // Session keys, ids and nonces must come from a CSPRNG; Math.random is banned
@@ -70,12 +58,6 @@ export default tseslint.config(
       'no-restricted-properties': 'off',
       'no-console': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
-    },
-  },
-  {
-    files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
-    languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
     },
   },
 );

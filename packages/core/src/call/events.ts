@@ -1,0 +1,91 @@
+import type { BbError } from '../errors/index.js';
+import type { ErrorCode } from '../errors/index.js';
+import type { CallState } from './state-machine.js';
+
+/** Why a call ended: this side left, or the other participant said goodbye. */
+export type CallEndReason = 'local-leave' | 'peer-left';
+
+/**
+ * Why a state changed. Failures carry the error code of the `error` event that
+ * accompanies them.
+ */
+export type CallStateReason =
+  | 'join'
+  | 'signal-open'
+  | 'peer-unavailable'
+  | 'peer-arrived'
+  | 'control-open'
+  | 'verified'
+  | 'ice-disconnected'
+  | 'ice-restored'
+  | 'peer-lost'
+  | CallEndReason
+  | ErrorCode;
+
+export interface CallStateChange {
+  readonly state: CallState;
+  readonly previous: CallState;
+  readonly reason?: CallStateReason;
+}
+
+export interface MediaEnabledState {
+  readonly microphoneEnabled: boolean;
+  readonly cameraEnabled: boolean;
+}
+
+/** Every event a `SessionCall` emits, with its payload. The only list of them. */
+export interface SessionCallEventMap {
+  statechange: CallStateChange;
+  localstream: { readonly stream: MediaStream };
+  remotestream: { readonly stream: MediaStream };
+  mediastatechange: MediaEnabledState;
+  error: BbError;
+  ended: { readonly reason: CallEndReason };
+}
+
+export type SessionCallEventName = keyof SessionCallEventMap;
+export type SessionCallListener<K extends SessionCallEventName> = (
+  payload: SessionCallEventMap[K],
+) => void;
+
+type ListenerSets = { [K in SessionCallEventName]?: Set<SessionCallListener<K>> };
+
+/**
+ * A minimal emitter typed by `SessionCallEventMap`. A listener that throws does not
+ * stop the others or the call; its error is rethrown in a microtask so the page still
+ * sees it in its console and `error` handlers.
+ */
+export class TypedEmitter {
+  private readonly listeners: ListenerSets = {};
+
+  /** Adds `listener` for `type` and returns a function that removes it. */
+  on<K extends SessionCallEventName>(type: K, listener: SessionCallListener<K>): () => void {
+    if (typeof listener !== 'function') {
+      throw new TypeError('on: listener must be a function');
+    }
+    const set = (this.listeners[type] ??= new Set()) as Set<SessionCallListener<K>>;
+    set.add(listener);
+    return () => this.off(type, listener);
+  }
+
+  off<K extends SessionCallEventName>(type: K, listener: SessionCallListener<K>): void {
+    const set = this.listeners[type] as Set<SessionCallListener<K>> | undefined;
+    set?.delete(listener);
+  }
+
+  protected emit<K extends SessionCallEventName>(type: K, payload: SessionCallEventMap[K]): void {
+    const set = this.listeners[type] as Set<SessionCallListener<K>> | undefined;
+    if (set === undefined) {
+      return;
+    }
+    for (const listener of [...set]) {
+      try {
+        listener(payload);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}
