@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   BB_ERR_FRAME_TOO_LARGE: 'A signalling frame exceeded the size limit.',
   BB_ERR_HEARTBEAT_TIMEOUT: 'The signalling connection sent no heartbeat in time.',
   BB_ERR_SERVER_SHUTTING_DOWN: 'The signalling server is shutting down; reconnect shortly.',
+  BB_ERR_PEER_KEY_INVALID: 'The PeerJS key in the signalling URL is not the one this server uses.',
 
   // Calls in the browser
   BB_ERR_SIGNAL_UNREACHABLE: 'The signalling server could not be reached.',
@@ -47,6 +48,8 @@ export const ERROR_CODES = {
   BB_ERR_MEDIA_UNAVAILABLE: 'No camera or microphone could be opened.',
   BB_ERR_PEER_CONNECTION_FAILED: 'The connection to the other participant failed.',
   BB_ERR_CALL_STATE: 'The call cannot do this in its current state.',
+  BB_ERR_SIGNAL_RESPONSE_INVALID:
+    'The signalling server answered with a body that does not match the protocol.',
 } as const;
 
 /** A stable error code, for example `BB_ERR_LINK_MALFORMED`. */

@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { BbError } from '@bilateral-base/core/errors';
+import {
+  parseSignalOptions,
+  SignalConfigError,
+  type SignalConfig,
+  type SignalServerOptions,
+} from './config/options.js';
+import { TicketSigner } from './crypto/tickets.js';
+import { buildHttpApp } from './http/app.js';
+import { createLoggers, type SignalLoggers } from './logging.js';
+import { OriginPolicy } from './origin-policy.js';
+import { MemoryRelay } from './socket/relay.js';
+import { MemorySessionSlots } from './socket/session-slots.js';
+import { SignalSocketServer } from './socket/socket-server.js';
+import type { RoomRegistry } from './storage/room-registry.js';
+import { SqliteRoomRegistry } from './storage/sqlite-room-registry.js';
+
+/** A running bb-signal. */
+export interface SignalServer {
+  /** Base URL of the HTTP API, for example `http://127.0.0.1:54321`. */
+  readonly url: string;
+  readonly host: string;
+  /** The port actually bound (useful with `port: 0`). */
+  readonly port: number;
+  /** Closes every socket (1001), then the HTTP server, then the database. */
+  close(): Promise<void>;
+}
+
+/** Messages waiting for one absent partner; an offer and its candidates fit easily. */
+const MAX_QUEUED_MESSAGES = 64;
+
+/**
+ * Starts bb-signal: the PeerJS-compatible WebSocket endpoint at `<path>peerjs` and the
+ * HTTP API, on one port.
+ *
+ * Throws `TypeError` when `options` is not an object and `SignalConfigError`
+ * (`BB_ERR_CONFIG_INVALID`) naming each bad value, or when the database cannot be
+ * opened or the address cannot be bound.
+ */
+export async function createSignalServer(options: SignalServerOptions = {}): Promise<SignalServer> {
+  const config = parseSignalOptions(options);
+  const loggers = createLoggers(config);
+  const serverLog = loggers.named('signal:server');
+  const secret = ticketSecretBytes(config, loggers);
+  const registry = openRegistry(config);
+  const origins = new OriginPolicy(config.allowedOrigins);
+  const signer = new TicketSigner(secret);
+  const slots = new MemorySessionSlots();
+  const socketLog = loggers.named('signal:socket');
+  const relay = new MemoryRelay(
+    {
+      expireTimeoutMs: config.expireTimeoutMs,
+      maxQueuedMessages: MAX_QUEUED_MESSAGES,
+      maxQueuedBytes: config.maxFrameBytes * 4,
+    },
+    socketLog,
+  );
+  const sockets = new SignalSocketServer({
+    config,
+    signer,
+    peerIdSecret: secret,
+    registry,
+    slots,
+    relay,
+    origins,
+    log: socketLog,
+  });
+  const app = buildHttpApp({
+    maxBodyBytes: config.maxBodyBytes,
+    origins,
+    httpLog: loggers.named('signal:http'),
+    rooms: {
+      apiKeys: config.apiKeys,
+      registry,
+      now: config.now,
+      closeRoom: (roomId) => sockets.closeRoom(roomId),
+      log: loggers.named('signal:rooms'),
+    },
+    tickets: {
+      config,
+      signer,
+      peerIdSecret: secret,
+      registry,
+      log: loggers.named('signal:tickets'),
+    },
+  });
+  app.server.on('upgrade', sockets.onUpgrade);
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (cause) {
+    await sockets.close();
+    await app.close();
+    await registry.close();
+    throw new SignalConfigError([
+      { path: 'port', message: `cannot listen on this host and port (${errorCode(cause)})` },
+    ]);
+  }
+
+  const { port } = app.server.address() as AddressInfo;
+  warnAboutGaps(config, loggers);
+  serverLog.info({ port }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await sockets.close();
+      await app.close();
+      await registry.close();
+      serverLog.info('closed');
+    })();
+    return closing;
+  };
+  const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return Object.freeze({ url: `http://${urlHost}:${port}`, host: config.host, port, close });
+}
+
+function ticketSecretBytes(config: SignalConfig, loggers: SignalLoggers): Uint8Array {
+  if (config.ticketSecret !== undefined) {
+    return Buffer.from(config.ticketSecret, 'base64url');
+  }
+  loggers
+    .named('signal:tickets')
+    .warn(
+      'no ticketSecret configured: using a random one, so tickets and peer ids ' +
+        'will not survive a restart nor work across nodes',
+    );
+  return randomBytes(32);
+}
+
+function openRegistry(config: SignalConfig): RoomRegistry {
+  try {
+    return new SqliteRoomRegistry(config.databasePath, config.now());
+  } catch (cause) {
+    throw new SignalConfigError([
+      { path: 'databasePath', message: `cannot be opened (${errorCode(cause)})` },
+    ]);
+  }
+}
+
+function warnAboutGaps(config: SignalConfig, loggers: SignalLoggers): void {
+  const log = loggers.named('signal:server');
+  if (config.apiKeys.length === 0) {
+    log.warn('no apiKeys configured: rooms cannot be registered nor host tickets issued');
+  }
+  if (config.allowedOrigins.length === 0) {
+    log.warn('no allowedOrigins configured: browsers cannot request tickets nor connect');
+  }
+}
+
+function errorCode(error: unknown): string {
+  if (error instanceof BbError) {
+    return error.code;
+  }
+  if (error instanceof Error) {
+    const code = (error as Error & { code?: unknown }).code;
+    return typeof code === 'string' ? code : error.name;
+  }
+  return 'unknown error';
+}

@@ -1,0 +1,130 @@
+import type { Role } from '@bilateral-base/core/protocol';
+import type { TicketClaims } from '../crypto/tickets.js';
+import type { SocketEnding } from './refusal.js';
+import { policyEnding } from './refusal.js';
+
+/** A live connection that holds a role's slot and can be told to end. */
+export interface SlotHolder {
+  end(ending: SocketEnding): void;
+}
+
+export type ClaimResult =
+  { readonly ok: true } | { readonly ok: false; readonly ending: SocketEnding };
+
+/**
+ * Who holds each role of each room, and with which ticket.
+ *
+ * A slot binds to the first ticket that connects (its `jti`). The bound ticket may
+ * reconnect until its `sx` whenever no connection is live; a newer ticket for the same
+ * role takes the slot when it is free and so supersedes the old one. State lives in
+ * memory here; a multi-node version keeps it in a shared store behind this interface.
+ */
+export interface SessionSlots {
+  claim(claims: TicketClaims, holder: SlotHolder, now: number): ClaimResult;
+  /** The holder went away; the ticket stays bound so it can reconnect. */
+  release(claims: TicketClaims, holder: SlotHolder): void;
+  /** Forgets the room's slots and returns the holders that were live. */
+  revokeRoom(roomId: string): SlotHolder[];
+  /** Forgets free slots whose session has ended. */
+  sweep(now: number): void;
+  liveHolders(): SlotHolder[];
+}
+
+interface Slot {
+  jti: string;
+  iat: number;
+  sx: number;
+  holder: SlotHolder | null;
+}
+
+const ROLES: readonly Role[] = ['host', 'client'];
+
+export class MemorySessionSlots implements SessionSlots {
+  private readonly slots = new Map<string, Slot>();
+
+  claim(claims: TicketClaims, holder: SlotHolder, now: number): ClaimResult {
+    const key = slotKey(claims.roomId, claims.role);
+    const slot = this.slots.get(key);
+    if (slot !== undefined && slot.jti === claims.jti) {
+      if (now > claims.sx) {
+        return refuse('BB_ERR_TICKET_EXPIRED', 'the session of this ticket has ended');
+      }
+      if (slot.holder !== null) {
+        return refuse(
+          'BB_ERR_TICKET_IN_USE',
+          'this ticket is held by another live connection',
+          'id-taken',
+        );
+      }
+      slot.holder = holder;
+      return { ok: true };
+    }
+    // Ties go against the newcomer: two tickets issued in the same millisecond cannot be
+    // ordered, and refusing is the safe side.
+    if (slot !== undefined && claims.iat <= slot.iat) {
+      return refuse('BB_ERR_TICKET_EXPIRED', 'a newer ticket has replaced this one');
+    }
+    if (now > claims.exp) {
+      return refuse('BB_ERR_TICKET_EXPIRED', 'the ticket was not used in time');
+    }
+    if (slot !== undefined && slot.holder !== null) {
+      return refuse(
+        'BB_ERR_ROOM_FULL',
+        `the ${claims.role} of this session is already connected`,
+        'id-taken',
+      );
+    }
+    this.slots.set(key, { jti: claims.jti, iat: claims.iat, sx: claims.sx, holder });
+    return { ok: true };
+  }
+
+  release(claims: TicketClaims, holder: SlotHolder): void {
+    const slot = this.slots.get(slotKey(claims.roomId, claims.role));
+    if (slot !== undefined && slot.holder === holder) {
+      slot.holder = null;
+    }
+  }
+
+  revokeRoom(roomId: string): SlotHolder[] {
+    const live: SlotHolder[] = [];
+    for (const role of ROLES) {
+      const key = slotKey(roomId, role);
+      const holder = this.slots.get(key)?.holder;
+      if (holder) {
+        live.push(holder);
+      }
+      this.slots.delete(key);
+    }
+    return live;
+  }
+
+  sweep(now: number): void {
+    for (const [key, slot] of this.slots) {
+      if (slot.holder === null && now > slot.sx) {
+        this.slots.delete(key);
+      }
+    }
+  }
+
+  liveHolders(): SlotHolder[] {
+    const live: SlotHolder[] = [];
+    for (const slot of this.slots.values()) {
+      if (slot.holder !== null) {
+        live.push(slot.holder);
+      }
+    }
+    return live;
+  }
+}
+
+function slotKey(roomId: string, role: Role): string {
+  return `${roomId}|${role}`;
+}
+
+function refuse(
+  code: 'BB_ERR_TICKET_EXPIRED' | 'BB_ERR_TICKET_IN_USE' | 'BB_ERR_ROOM_FULL',
+  message: string,
+  notice: 'error' | 'id-taken' = 'error',
+): ClaimResult {
+  return { ok: false, ending: policyEnding(code, message, notice) };
+}
