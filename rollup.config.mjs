@@ -64,11 +64,8 @@ const widgetBundle = {
   },
 };
 
-const widgetPresent = await import('node:fs').then((fs) =>
-  fs.existsSync('packages/widget/src/define.ts'),
-);
-
 export default [
   ...library('core', CORE_ENTRIES),
-  ...(widgetPresent ? [...library('widget', WIDGET_ENTRIES), widgetBundle] : []),
+  ...library('widget', WIDGET_ENTRIES),
+  widgetBundle,
 ];

@@ -48,33 +48,32 @@ export type SessionCallListener<K extends SessionCallEventName> = (
   payload: SessionCallEventMap[K],
 ) => void;
 
-type ListenerSets = { [K in SessionCallEventName]?: Set<SessionCallListener<K>> };
-
 /**
  * A minimal emitter typed by `SessionCallEventMap`. A listener that throws does not
  * stop the others or the call; its error is rethrown in a microtask so the page still
  * sees it in its console and `error` handlers.
  */
 export class TypedEmitter {
-  private readonly listeners: ListenerSets = {};
+  private readonly listeners = new Map<SessionCallEventName, Set<unknown>>();
 
   /** Adds `listener` for `type` and returns a function that removes it. */
   on<K extends SessionCallEventName>(type: K, listener: SessionCallListener<K>): () => void {
     if (typeof listener !== 'function') {
       throw new TypeError('on: listener must be a function');
     }
-    const set = (this.listeners[type] ??= new Set()) as Set<SessionCallListener<K>>;
+    const set = this.listeners.get(type) ?? new Set();
     set.add(listener);
+    this.listeners.set(type, set);
     return () => this.off(type, listener);
   }
 
   off<K extends SessionCallEventName>(type: K, listener: SessionCallListener<K>): void {
-    const set = this.listeners[type] as Set<SessionCallListener<K>> | undefined;
-    set?.delete(listener);
+    this.listeners.get(type)?.delete(listener);
   }
 
   protected emit<K extends SessionCallEventName>(type: K, payload: SessionCallEventMap[K]): void {
-    const set = this.listeners[type] as Set<SessionCallListener<K>> | undefined;
+    // Only `on` adds to these sets, always under the key its listener was typed for.
+    const set = this.listeners.get(type) as Set<SessionCallListener<K>> | undefined;
     if (set === undefined) {
       return;
     }

@@ -69,10 +69,7 @@ export class CallStateMachine {
   transition(next: CallState): CallState {
     const previous = this.current;
     if (!canTransition(previous, next)) {
-      throw new BbError(
-        'BB_ERR_CALL_STATE',
-        `A call cannot go from "${previous}" to "${next}"`,
-      );
+      throw new BbError('BB_ERR_CALL_STATE', `A call cannot go from "${previous}" to "${next}"`);
     }
     this.current = next;
     return previous;
