@@ -1,0 +1,12 @@
+export { SessionCall, SIGNAL_OPEN_TIMEOUT_MS } from './session-call.js';
+export type { SessionCallOptions } from './options.js';
+export { CALL_STATES, canTransition, isFinalState, type CallState } from './state-machine.js';
+export type {
+  SessionCallEventMap,
+  SessionCallEventName,
+  SessionCallListener,
+  CallStateChange,
+  CallStateReason,
+  CallEndReason,
+  MediaEnabledState,
+} from './events.js';

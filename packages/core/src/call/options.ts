@@ -1,0 +1,162 @@
+import * as z from 'zod/mini';
+import { BbError } from '../errors/index.js';
+import { SessionLink } from '../links/index.js';
+import { TicketResponseSchema, type Role, type TicketResponse } from '../protocol/index.js';
+import { signalEndpoint } from './peer-options.js';
+
+/**
+ * What `new SessionCall(options)` accepts.
+ *
+ * A client passes `link`; the host passes the `hostTicket` its practice site's backend
+ * obtained with the API key, and usually also the `link` it created, which must name the
+ * same room.
+ */
+export interface SessionCallOptions {
+  /** The bb-signal base URL, for example `https://signal.example/`. */
+  readonly signalUrl: string;
+  /** The session link, key in its fragment. Required for a client. */
+  readonly link?: string | SessionLink;
+  /** The host's ticket, from `POST /v1/tickets` with the integrator API key. */
+  readonly hostTicket?: TicketResponse;
+  /** STUN and TURN servers. [options.iceServers=[]]: host candidates only. */
+  readonly iceServers?: readonly RTCIceServer[];
+  /** A stream to send. [options.localStream]: camera and microphone via getUserMedia. */
+  readonly localStream?: MediaStream;
+  /** [options.fetch=globalThis.fetch]: used for the client's ticket request. */
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+/** The validated, frozen options a call runs with. */
+export interface ResolvedCallOptions {
+  readonly signalUrl: string;
+  readonly role: Role;
+  readonly roomId: string;
+  readonly link: SessionLink | undefined;
+  readonly hostTicket: TicketResponse | undefined;
+  readonly iceServers: readonly RTCIceServer[];
+  readonly localStream: MediaStream | undefined;
+  readonly fetch: typeof globalThis.fetch;
+}
+
+const ICE_URL = /^(stun|stuns|turn|turns):/;
+
+const IceUrlSchema = z
+  .string()
+  .check(z.regex(ICE_URL, 'a stun:, stuns:, turn: or turns: URL'), z.maxLength(2048));
+
+const IceServerSchema = z.strictObject({
+  urls: z.union([IceUrlSchema, z.array(IceUrlSchema).check(z.minLength(1))]),
+  username: z.optional(z.string()),
+  credential: z.optional(z.string()),
+});
+
+const isMediaStream = (value: unknown): value is MediaStream =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { getTracks?: unknown }).getTracks === 'function';
+
+const OptionsSchema = z.strictObject({
+  signalUrl: z.string().check(z.minLength(1)),
+  link: z.optional(
+    z.union([
+      z.string().check(z.minLength(1)),
+      z.custom<SessionLink>((value) => value instanceof SessionLink),
+    ]),
+  ),
+  hostTicket: z.optional(TicketResponseSchema),
+  iceServers: z.optional(z.array(IceServerSchema).check(z.maxLength(16))),
+  localStream: z.optional(z.custom<MediaStream>(isMediaStream)),
+  fetch: z.optional(z.custom<typeof globalThis.fetch>((value) => typeof value === 'function')),
+});
+
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (name, key) => (typeof key === 'number' ? `${name}[${key}]` : `${name}.${String(key)}`),
+    'options',
+  );
+}
+
+/** Turns the first schema issue into the error kind STYLE.md asks for, naming the field. */
+function issueToError(issue: z.core.$ZodIssue): Error {
+  const field = fieldName(issue.path);
+  switch (issue.code) {
+    case 'invalid_type':
+    case 'invalid_union':
+      return new TypeError(`SessionCall: ${field} has the wrong type (${issue.message})`);
+    case 'too_small':
+    case 'too_big':
+      return new RangeError(`SessionCall: ${field} is out of range (${issue.message})`);
+    case 'unrecognized_keys':
+      return new BbError(
+        'BB_ERR_INVALID_ARGUMENT',
+        `SessionCall: unknown option ${issue.keys.map((key) => `options.${key}`).join(', ')}`,
+      );
+    default:
+      return new BbError('BB_ERR_INVALID_ARGUMENT', `SessionCall: ${field} ${issue.message}`);
+  }
+}
+
+/**
+ * Validates `options` once, resolves the role and room, and returns a frozen copy.
+ * Throws a TypeError, RangeError or `BbError` naming the offending field.
+ */
+export function resolveCallOptions(options: unknown): ResolvedCallOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('SessionCall: options must be an object');
+  }
+  const parsed = OptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    throw issue === undefined ? new TypeError('SessionCall: invalid options') : issueToError(issue);
+  }
+  const input = parsed.data;
+  signalEndpoint(input.signalUrl);
+
+  const link = typeof input.link === 'string' ? SessionLink.parse(input.link) : input.link;
+  const hostTicket = input.hostTicket;
+  if (link === undefined && hostTicket === undefined) {
+    throw new BbError(
+      'BB_ERR_INVALID_ARGUMENT',
+      'SessionCall: options.link (client) or options.hostTicket (host) is required',
+    );
+  }
+  if (hostTicket !== undefined && hostTicket.role !== 'host') {
+    throw new BbError(
+      'BB_ERR_INVALID_ARGUMENT',
+      'SessionCall: options.hostTicket.role must be "host"; a client joins with options.link',
+    );
+  }
+  if (hostTicket !== undefined && link !== undefined && hostTicket.roomId !== link.roomId) {
+    throw new BbError(
+      'BB_ERR_INVALID_ARGUMENT',
+      'SessionCall: options.hostTicket.roomId does not match the room of options.link',
+    );
+  }
+
+  if (hostTicket === undefined && input.fetch === undefined && typeof fetch !== 'function') {
+    throw new TypeError('SessionCall: options.fetch is required where globalThis.fetch is absent');
+  }
+  // Called through a wrapper: WebIDL refuses `fetch` invoked with a `this` other than
+  // the global object ("Illegal invocation"), which a stored reference would get.
+  const fetchImpl: typeof globalThis.fetch =
+    input.fetch ?? ((resource, init) => globalThis.fetch(resource, init));
+  const iceServers = Object.freeze(
+    (input.iceServers ?? []).map(
+      (server) =>
+        Object.freeze({
+          ...server,
+          urls: Array.isArray(server.urls) ? Object.freeze([...server.urls]) : server.urls,
+        }) as RTCIceServer,
+    ),
+  );
+  return Object.freeze({
+    signalUrl: input.signalUrl,
+    role: hostTicket === undefined ? 'client' : 'host',
+    roomId: hostTicket?.roomId ?? (link as SessionLink).roomId,
+    link,
+    hostTicket: hostTicket === undefined ? undefined : Object.freeze({ ...hostTicket }),
+    iceServers,
+    localStream: input.localStream,
+    fetch: fetchImpl,
+  });
+}

@@ -1,0 +1,74 @@
+import type { CallState, ErrorCode } from '@bilateral-base/core';
+
+/** Every text `<bb-session>` shows or announces. Replace any of them through `strings`. */
+export interface BbSessionStrings {
+  readonly status: Readonly<Record<CallState, string>>;
+  readonly errorPermissionDenied: string;
+  readonly errorMediaUnavailable: string;
+  readonly errorSignal: string;
+  readonly errorLink: string;
+  readonly errorGeneric: string;
+  readonly muteMicrophone: string;
+  readonly turnOffCamera: string;
+  readonly leave: string;
+  readonly controls: string;
+  readonly remoteVideo: string;
+  readonly selfView: string;
+}
+
+/** A partial override: only the keys given replace the defaults, `status` key by key. */
+export type BbSessionStringsOverride = Partial<Omit<BbSessionStrings, 'status'>> & {
+  readonly status?: Partial<Record<CallState, string>>;
+};
+
+export const DEFAULT_STRINGS: BbSessionStrings = Object.freeze({
+  status: Object.freeze({
+    idle: 'Getting ready…',
+    connecting: 'Connecting…',
+    waiting: 'Waiting for the other person to join',
+    verifying: 'Securing the connection…',
+    connected: 'Connected',
+    reconnecting: 'Reconnecting…',
+    ended: 'The session has ended',
+    failed: 'The session could not start or continue',
+  }),
+  errorPermissionDenied:
+    'Camera or microphone access was denied. Allow access in your browser and reload the page.',
+  errorMediaUnavailable:
+    'No camera or microphone could be opened. Check that they are connected and not in use.',
+  errorSignal: 'The session service could not be reached or refused this link. Try again later.',
+  errorLink: 'This session link is incomplete. Open the full link you were sent.',
+  errorGeneric: 'The connection to the other person failed.',
+  muteMicrophone: 'Mute microphone',
+  turnOffCamera: 'Turn off camera',
+  leave: 'Leave session',
+  controls: 'Session controls',
+  remoteVideo: 'The other person',
+  selfView: 'Your camera',
+});
+
+/** Merges an override into the defaults. */
+export function mergeStrings(override: BbSessionStringsOverride | undefined): BbSessionStrings {
+  return {
+    ...DEFAULT_STRINGS,
+    ...override,
+    status: { ...DEFAULT_STRINGS.status, ...override?.status },
+  };
+}
+
+/** The sentence shown for a failure with `code`. */
+export function errorText(strings: BbSessionStrings, code: ErrorCode): string {
+  switch (code) {
+    case 'BB_ERR_MEDIA_PERMISSION_DENIED':
+      return strings.errorPermissionDenied;
+    case 'BB_ERR_MEDIA_UNAVAILABLE':
+      return strings.errorMediaUnavailable;
+    case 'BB_ERR_LINK_MALFORMED':
+    case 'BB_ERR_LINK_KEY_INVALID':
+      return strings.errorLink;
+    case 'BB_ERR_PEER_CONNECTION_FAILED':
+      return strings.errorGeneric;
+    default:
+      return strings.errorSignal;
+  }
+}

@@ -1,0 +1,316 @@
+import {
+  BbError,
+  LINK_KEY_PARAM,
+  SessionCall,
+  isFinalState,
+  type CallState,
+  type ErrorCode,
+  type SessionCallOptions,
+  type TicketResponse,
+} from '@bilateral-base/core';
+import { LitElement, html, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { createErrorEvent } from '../events/bb-error.js';
+import { createLeaveEvent } from '../events/bb-leave.js';
+import { createStateChangeEvent } from '../events/bb-state-change.js';
+import { bbSessionStyles } from './bb-session.styles.js';
+import {
+  errorText,
+  mergeStrings,
+  type BbSessionStrings,
+  type BbSessionStringsOverride,
+} from './bb-session.strings.js';
+
+/**
+ * A complete one-to-one session: the other person's video, a mirrored self view, and
+ * controls for the microphone, the camera and leaving.
+ *
+ * The call starts on the first render after `signal-url` is set and the element is in
+ * the document, so set `link`, `hostTicket` and `iceServers` before inserting it. A
+ * client page needs no `link`: the element reads it from the page's own fragment and
+ * then removes the fragment from the address bar. Removing the element leaves the call.
+ *
+ * @summary Secure one-to-one video session.
+ *
+ * The element has no slots: everything it shows comes from the call and `strings`.
+ *
+ * @event bb-state-change - The call changed state; detail `{ state, previous }`.
+ * @event bb-error - The call failed; detail `{ code, message }`.
+ * @event bb-leave - The user pressed leave; cancelable, `preventDefault()` keeps the call.
+ *
+ * @csspart base - The wrapper around everything.
+ * @csspart stage - The box holding both videos.
+ * @csspart remote-video - The other person's video.
+ * @csspart self-view - The small mirrored video of the local camera.
+ * @csspart status - The line that says what is happening, in plain words.
+ * @csspart controls - The row of buttons.
+ * @csspart control - Every button.
+ * @csspart microphone-button - The microphone toggle.
+ * @csspart camera-button - The camera toggle.
+ * @csspart leave-button - The leave button.
+ *
+ * @cssproperty --bb-session-background - Background of the component.
+ * @cssproperty --bb-session-foreground - Text colour.
+ * @cssproperty --bb-session-font-family - Font; the platform's by default.
+ * @cssproperty --bb-session-radius - Corner radius.
+ * @cssproperty --bb-session-gap - Space between stage, status and controls.
+ * @cssproperty --bb-session-padding - Space inside the component.
+ * @cssproperty --bb-session-aspect-ratio - Shape of the stage.
+ * @cssproperty --bb-session-stage-background - Behind the videos.
+ * @cssproperty --bb-session-remote-fit - object-fit of the remote video.
+ * @cssproperty --bb-session-self-view-width - Width of the self view.
+ * @cssproperty --bb-session-self-view-border - Border colour of the self view.
+ * @cssproperty --bb-session-status-font-size - Size of the status line.
+ * @cssproperty --bb-session-danger - Colour of an error message.
+ * @cssproperty --bb-session-danger-background - Background of the leave button.
+ * @cssproperty --bb-session-control-size - Minimum height of a button.
+ * @cssproperty --bb-session-control-radius - Corner radius of a button.
+ * @cssproperty --bb-session-control-border - Border colour of a button.
+ * @cssproperty --bb-session-control-background - Background of a button.
+ * @cssproperty --bb-session-control-pressed-background - A pressed toggle's background.
+ * @cssproperty --bb-session-control-pressed-foreground - A pressed toggle's text colour.
+ * @cssproperty --bb-session-focus-ring - Keyboard focus outline colour.
+ */
+export class BbSession extends LitElement {
+  static override styles = bbSessionStyles;
+
+  static override properties: PropertyDeclarations = {
+    signalUrl: { type: String, attribute: 'signal-url' },
+    link: { type: String },
+    hostTicket: { attribute: false },
+    iceServers: { attribute: false },
+    strings: { attribute: false },
+    callState: { state: true },
+    failure: { state: true },
+    microphoneMuted: { state: true },
+    cameraOff: { state: true },
+    localStream: { state: true },
+    remoteStream: { state: true },
+  };
+
+  /** The bb-signal base URL (attribute `signal-url`). */
+  signalUrl: string | undefined;
+  /** The session link. Absent: read from the page's fragment, then removed from it. */
+  link: string | undefined;
+  /** The host's ticket from the practice site's backend; set only on the host's page. */
+  hostTicket: TicketResponse | undefined;
+  /** STUN and TURN servers for this session. Default: none (host candidates only). */
+  iceServers: RTCIceServer[] | undefined;
+  /** Replacement texts; only the keys given replace the defaults. */
+  strings: BbSessionStringsOverride | undefined;
+
+  private callState: CallState = 'idle';
+  private failure: { code: ErrorCode; message: string } | undefined;
+  private microphoneMuted = false;
+  private cameraOff = false;
+  private localStream: MediaStream | undefined;
+  private remoteStream: MediaStream | undefined;
+  private call: SessionCall | undefined;
+  private started = false;
+
+  /** The current state of the call. */
+  get state(): CallState {
+    return this.callState;
+  }
+
+  /** Leaves the session at once, without asking through `bb-leave`. */
+  leave(): void {
+    this.call?.leave();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // A removed element must not keep the camera and the connection open.
+    this.call?.leave();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    this.attachStream('.remote', this.remoteStream);
+    this.attachStream('.self', this.localStream);
+    if (!this.started && this.isConnected && typeof this.signalUrl === 'string') {
+      this.started = true;
+      // Started after this update, so the state changes it causes render normally.
+      queueMicrotask(() => this.start());
+    }
+  }
+
+  protected override render() {
+    const strings = this.resolvedStrings;
+    const over = isFinalState(this.callState);
+    const noMedia = this.localStream === undefined || over;
+    const status =
+      this.callState === 'failed' && this.failure !== undefined
+        ? errorText(strings, this.failure.code)
+        : strings.status[this.callState];
+    return html`
+      <div part="base" class="base">
+        <div part="stage" class="stage">
+          <video
+            part="remote-video"
+            class="remote"
+            aria-label=${strings.remoteVideo}
+            autoplay
+            playsinline
+          ></video>
+          <video
+            part="self-view"
+            class="self"
+            aria-label=${strings.selfView}
+            ?hidden=${this.localStream === undefined}
+            autoplay
+            playsinline
+            muted
+          ></video>
+        </div>
+        <p
+          part="status"
+          class="status ${this.callState}"
+          role="status"
+          aria-live="polite"
+          data-state=${this.callState}
+          data-code=${this.failure?.code ?? ''}
+        >
+          ${status}
+        </p>
+        <div part="controls" class="controls" role="group" aria-label=${strings.controls}>
+          <button
+            part="control microphone-button"
+            class="microphone"
+            type="button"
+            aria-label=${strings.muteMicrophone}
+            aria-pressed=${this.microphoneMuted ? 'true' : 'false'}
+            ?disabled=${noMedia}
+            @click=${this.toggleMicrophone}
+          >
+            ${strings.muteMicrophone}
+          </button>
+          <button
+            part="control camera-button"
+            class="camera"
+            type="button"
+            aria-label=${strings.turnOffCamera}
+            aria-pressed=${this.cameraOff ? 'true' : 'false'}
+            ?disabled=${noMedia}
+            @click=${this.toggleCamera}
+          >
+            ${strings.turnOffCamera}
+          </button>
+          <button
+            part="control leave-button"
+            class="leave"
+            type="button"
+            aria-label=${strings.leave}
+            ?disabled=${over || this.call === undefined}
+            @click=${this.requestLeave}
+          >
+            ${strings.leave}
+          </button>
+        </div>
+      </div>
+    `;
+  }
+
+  private get resolvedStrings(): BbSessionStrings {
+    return mergeStrings(this.strings);
+  }
+
+  private start(): void {
+    if (!this.isConnected) {
+      return;
+    }
+    let link = this.link;
+    if (link === undefined && this.hostTicket === undefined) {
+      link = this.takeLinkFromFragment();
+    }
+    const options: SessionCallOptions = {
+      signalUrl: this.signalUrl ?? '',
+      ...(link === undefined ? {} : { link }),
+      ...(this.hostTicket === undefined ? {} : { hostTicket: this.hostTicket }),
+      ...(this.iceServers === undefined ? {} : { iceServers: this.iceServers }),
+    };
+    let call: SessionCall;
+    try {
+      call = new SessionCall(options);
+    } catch (error) {
+      const failure = error instanceof BbError ? error : undefined;
+      this.showFailure(failure?.code ?? 'BB_ERR_INVALID_ARGUMENT', String(error));
+      return;
+    }
+    this.call = call;
+    call.on('statechange', ({ state, previous }) => {
+      this.callState = state;
+      if (state === 'waiting' || isFinalState(state)) {
+        this.remoteStream = undefined;
+      }
+      if (isFinalState(state)) {
+        this.localStream = undefined;
+      }
+      this.dispatchEvent(createStateChangeEvent({ state, previous }));
+    });
+    call.on('error', (error) => {
+      this.failure = { code: error.code, message: error.message };
+      this.dispatchEvent(createErrorEvent({ code: error.code, message: error.message }));
+    });
+    call.on('localstream', ({ stream }) => {
+      this.localStream = stream;
+    });
+    call.on('remotestream', ({ stream }) => {
+      this.remoteStream = stream;
+    });
+    call.on('mediastatechange', ({ microphoneEnabled, cameraEnabled }) => {
+      this.microphoneMuted = !microphoneEnabled;
+      this.cameraOff = !cameraEnabled;
+    });
+    // Failures arrive through the `error` event above; the rejection carries the same one.
+    call.join().catch(() => undefined);
+  }
+
+  /**
+   * Reads the link from the page address and removes its fragment with replaceState, so
+   * the key neither stays on screen nor lands in the history entry or a bookmark.
+   */
+  private takeLinkFromFragment(): string | undefined {
+    const href = globalThis.location?.href;
+    if (href === undefined) {
+      return undefined;
+    }
+    const url = new URL(href);
+    if (!new URLSearchParams(url.hash.slice(1)).has(LINK_KEY_PARAM)) {
+      return undefined;
+    }
+    url.hash = '';
+    globalThis.history.replaceState(globalThis.history.state, '', url.href);
+    return href;
+  }
+
+  private showFailure(code: ErrorCode, message: string): void {
+    const previous = this.callState;
+    this.failure = { code, message };
+    this.callState = 'failed';
+    this.dispatchEvent(createErrorEvent({ code, message }));
+    this.dispatchEvent(createStateChangeEvent({ state: 'failed', previous }));
+  }
+
+  private attachStream(selector: string, stream: MediaStream | undefined): void {
+    const video = this.renderRoot.querySelector<HTMLVideoElement>(selector);
+    const wanted = stream ?? null;
+    // Assigning the same stream again would abort the pending play().
+    if (video !== null && video.srcObject !== wanted) {
+      video.srcObject = wanted;
+    }
+  }
+
+  private toggleMicrophone(): void {
+    this.call?.setMicrophoneEnabled(this.microphoneMuted);
+  }
+
+  private toggleCamera(): void {
+    this.call?.setCameraEnabled(this.cameraOff);
+  }
+
+  private requestLeave(): void {
+    if (this.dispatchEvent(createLeaveEvent({ source: 'button' }))) {
+      this.call?.leave();
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { SessionLink } from '@bilateral-base/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage } from './support/chromium.js';
+import { WAIT_MS, expectVideoFlowing } from './support/frames.js';
+
+// Runs the example exactly as `npm start` does (examples/practice-site/server.mjs, on
+// SQLite), then plays the therapist and the client in two Chromium pages.
+
+const SERVER_SCRIPT = new URL('../../examples/practice-site/server.mjs', import.meta.url);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(),
+      );
+    });
+  });
+}
+
+let child: ChildProcess;
+let output = '';
+let siteUrl: string;
+let dataDir: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'bb-practice-'));
+  const [sitePort, signalPort] = [await freePort(), await freePort()];
+  child = spawn(process.execPath, [SERVER_SCRIPT.pathname], {
+    env: {
+      ...process.env,
+      PORT: String(sitePort),
+      SIGNAL_PORT: String(signalPort),
+      BB_DATA_DIR: dataDir,
+      LOG_LEVEL: 'debug',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  siteUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), WAIT_MS);
+    const poll = setInterval(() => {
+      const match = /Practice site: (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    }, 50);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (child && child.exitCode === null) {
+    child.kill('SIGTERM');
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function createLinkAsTherapist(page: Page): Promise<string> {
+  await page.goto(siteUrl);
+  await page.click('#create-link');
+  await page.waitForFunction(
+    () => (document.querySelector('#session-link') as HTMLInputElement).value !== '',
+    undefined,
+    { timeout: WAIT_MS },
+  );
+  return page.inputValue('#session-link');
+}
+
+describe('the example practice site', () => {
+  it('serves its pages with link-hygiene headers and no third-party origins', async () => {
+    for (const path of ['/', '/join']) {
+      const response = await fetch(new URL(path, siteUrl));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'self'");
+      const origins = csp.match(/(?:https?|wss?):\/\/[^\s;]+/g) ?? [];
+      expect(origins.length).toBeGreaterThan(0);
+      for (const origin of origins) {
+        expect(new URL(origin).hostname).toBe('127.0.0.1');
+      }
+    }
+  });
+
+  it('refuses a cross-site post to its API', async () => {
+    const response = await fetch(new URL('/api/host-ticket', siteUrl), {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ roomId: 'jQ6Oi_RB2MxuZekRq97eiw' }),
+    });
+    expect(response.status).toBe(403);
+    expect((await response.json()).error.code).toBe('BB_ERR_ORIGIN_FORBIDDEN');
+  });
+
+  it('lets a therapist make a link and hold a video session with the client', async () => {
+    const therapist = (await openPage(browser)).page;
+    const client = (await openPage(browser)).page;
+    const violations: string[] = [];
+    for (const page of [therapist, client]) {
+      page.on('console', (message) => {
+        if (/Content Security Policy|Refused to/.test(message.text())) {
+          violations.push(message.text());
+        }
+      });
+    }
+
+    const linkUrl = await createLinkAsTherapist(therapist);
+    const link = SessionLink.parse(linkUrl);
+    expect(new URL(linkUrl).pathname).toBe('/join');
+    await therapist.click('#start-session');
+    await client.goto(linkUrl);
+
+    await expectVideoFlowing(therapist);
+    await expectVideoFlowing(client);
+    await client.waitForFunction(
+      () => document.querySelector('bb-session')?.state === 'connected',
+      undefined,
+      {
+        timeout: WAIT_MS,
+      },
+    );
+    expect(await client.evaluate(() => location.hash)).toBe('');
+    expect(violations).toEqual([]);
+
+    // Neither the server's logs nor its database ever saw the key, the proof or the
+    // binding key; the database holds the proof's hash only.
+    const key = new URL(linkUrl).hash.slice(3);
+    const secrets = [key, link.proof, Buffer.from(link.bindingKey).toString('base64url')];
+    for (const secret of secrets) {
+      expect(output).not.toContain(secret);
+    }
+    const database = readdirSync(dataDir)
+      .map((file) => readFileSync(join(dataDir, file)).toString('latin1'))
+      .join('');
+    expect(database).toContain(link.proofHash);
+    for (const secret of secrets) {
+      expect(database).not.toContain(secret);
+    }
+    expect(output).not.toMatch(/127\.0\.0\.1:\d+\/peerjs|token=/);
+  });
+});
