@@ -6,6 +6,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
+import { onwarn } from './scripts/rollup-warnings.mjs';
 
 const CORE_ENTRIES = {
   index: 'packages/core/src/index.ts',
@@ -34,6 +35,7 @@ function library(pkg, input) {
   return [
     {
       input,
+      onwarn,
       external: isDependency,
       plugins: [compile(pkg)],
       output: { dir: `packages/${pkg}/dist`, format: 'es', sourcemap: true },
@@ -50,6 +52,7 @@ function library(pkg, input) {
 /** Everything `<bb-session>` needs in one minified ES module. */
 const widgetBundle = {
   input: 'packages/widget/src/define.ts',
+  onwarn,
   plugins: [
     nodeResolve({ browser: true, exportConditions: ['source', 'browser', 'module', 'import'] }),
     commonjs(),

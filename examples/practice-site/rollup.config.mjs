@@ -4,8 +4,10 @@ import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { onwarn } from '../../scripts/rollup-warnings.mjs';
 
 export default {
+  onwarn,
   input: { host: 'src/host.ts', join: 'src/join.ts' },
   plugins: [
     nodeResolve({ browser: true }),

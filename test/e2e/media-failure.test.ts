@@ -49,3 +49,45 @@ describe('<bb-session> when the camera cannot be used', () => {
     expect(leftovers).toEqual({ hash: '', openPeerConnections: 0 });
   });
 });
+
+describe('<bb-session> opened without a usable link', () => {
+  // Counts camera requests, passing each on to the real getUserMedia.
+  const countGetUserMedia = `
+    window.__bbMediaRequests = 0;
+    const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = (constraints) => {
+      window.__bbMediaRequests += 1;
+      return real(constraints);
+    };
+  `;
+
+  it.each([
+    ['no fragment at all', ''],
+    ['a key cut short', '#k=AAECAwQFBgcICQoLDA0ODxAREhMUFRYX'],
+  ])('with %s it fails with a link error and touches no device', async (_name, fragment) => {
+    const pageUrl = `${harness.site.origin}/session.html?signal=${encodeURIComponent(harness.signal.url)}`;
+    const page = await harness.newPage(`${pageUrl}${fragment}`, countGetUserMedia);
+    await page.waitForFunction(
+      () => document.querySelector('bb-session')?.state === 'failed',
+      null,
+      {
+        timeout: WAIT_MS,
+      },
+    );
+    const status = page.locator('bb-session').locator('[part="status"]');
+    expect(await status.getAttribute('data-code')).toMatch(/^BB_ERR_LINK_(MALFORMED|KEY_INVALID)$/);
+    expect(await status.innerText()).toMatch(/link/i);
+    const touched = await page.evaluate(() => {
+      const page = window as unknown as {
+        __bbMediaRequests: number;
+        __bbPeerConnections: RTCPeerConnection[];
+      };
+      return {
+        mediaRequests: page.__bbMediaRequests,
+        openPeerConnections: page.__bbPeerConnections.filter((pc) => pc.signalingState !== 'closed')
+          .length,
+      };
+    });
+    expect(touched).toEqual({ mediaRequests: 0, openPeerConnections: 0 });
+  });
+});

@@ -25,6 +25,24 @@ describe('PeerJS error mapping', () => {
     expect(mapped.cause).toBe(original);
   });
 
+  it("keeps the server's code as the cause when bb-signal named one", () => {
+    // PeerJS passes on the text of an ERROR frame (ID-TAKEN's text it replaces).
+    const original = Object.assign(new Error('BB_ERR_ROOM_FULL: the client is already connected'), {
+      type: 'server-error',
+    });
+    const mapped = mapPeerError(original);
+    expect(mapped.code).toBe('BB_ERR_SIGNAL_REFUSED');
+    expect(mapped.message).toContain('BB_ERR_ROOM_FULL');
+    expect(isBbError(mapped.cause, 'BB_ERR_ROOM_FULL')).toBe(true);
+    expect((mapped.cause as Error).cause).toBe(original);
+    // A made-up code is not trusted as one of ours.
+    const madeUp = mapPeerError(
+      Object.assign(new Error('BB_ERR_NOPE: x'), { type: 'server-error' }),
+    );
+    expect(madeUp.cause).toBeInstanceOf(Error);
+    expect(isBbError(madeUp.cause)).toBe(false);
+  });
+
   it('peer-unavailable is recognised as "not here yet", not mapped to a failure', () => {
     expect(isPeerUnavailable(peerError('peer-unavailable'))).toBe(true);
     expect(isPeerUnavailable(peerError('network'))).toBe(false);

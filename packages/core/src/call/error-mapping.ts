@@ -1,4 +1,4 @@
-import { BbError, isBbError, type ErrorCode } from '../errors/index.js';
+import { BbError, isBbError, isErrorCode, type ErrorCode } from '../errors/index.js';
 
 /**
  * PeerJS `PeerErrorType` values (peerjs 1.5). `peer-unavailable` is not here: it means
@@ -41,13 +41,34 @@ function peerErrorType(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Maps a PeerJS `PeerError` (or anything else it emits) to a coded error. */
+/**
+ * bb-signal writes its code at the start of the text of an ERROR frame
+ * (`BB_ERR_TICKET_EXPIRED: …`), the only part PeerJS passes on (for ID-TAKEN it
+ * substitutes its own text). Recover it so the cause of `BB_ERR_SIGNAL_REFUSED` says why
+ * the server refused.
+ */
+function serverRefusal(error: unknown): BbError | undefined {
+  const text = error instanceof Error ? error.message : '';
+  const match = /^(BB_ERR_[A-Z0-9_]+): ?(.*)$/s.exec(text);
+  if (match === null || !isErrorCode(match[1])) {
+    return undefined;
+  }
+  return new BbError(match[1], match[2] || undefined, { cause: error });
+}
+
+/**
+ * Maps a PeerJS `PeerError` (or anything else it emits) to a coded error. When the
+ * server named its reason, the cause is a `BbError` with the server's code.
+ */
 export function mapPeerError(error: unknown): BbError {
   if (isBbError(error)) {
     return error;
   }
   const type = peerErrorType(error) ?? 'unknown';
   const code = PEER_ERROR_CODES[type] ?? 'BB_ERR_PEER_CONNECTION_FAILED';
+  const refusal = code === 'BB_ERR_SIGNAL_REFUSED' ? serverRefusal(error) : undefined;
   const message = PEER_ERROR_MESSAGES[type] ?? `The call failed (${type})`;
-  return new BbError(code, message, { cause: error });
+  return new BbError(code, refusal ? `${message} (${refusal.code})` : message, {
+    cause: refusal ?? error,
+  });
 }

@@ -221,6 +221,11 @@ export class BbSession extends LitElement {
     let link = this.link;
     if (link === undefined && this.hostTicket === undefined) {
       link = this.takeLinkFromFragment();
+      if (link === undefined) {
+        // A client page opened without the key (a link cut short in an email, say).
+        this.showFailure('BB_ERR_LINK_MALFORMED', 'The page address has no session key');
+        return;
+      }
     }
     const options: SessionCallOptions = {
       signalUrl: this.signalUrl ?? '',
