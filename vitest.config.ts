@@ -22,7 +22,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
-          include: ['test/e2e/**/*.test.ts'],
+          // Component tests live beside their component and drive real Chromium too.
+          include: ['test/e2e/**/*.test.ts', 'packages/widget/src/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
