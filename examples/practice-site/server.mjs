@@ -11,8 +11,10 @@ const signalPort = Number(process.env.SIGNAL_PORT ?? 9000);
 const dataDir = process.env.BB_DATA_DIR ?? '.bb-data';
 const siteOrigin = `http://${host}:${sitePort}`;
 
-// A fresh integrator key per run: only this process's backend ever holds it.
+// A fresh integrator key and ticket secret per run: only this process ever holds them.
+// Tickets live a minute, so losing the secret on restart costs nothing here.
 const apiKey = randomBytes(32).toString('base64url');
+const ticketSecret = randomBytes(32).toString('base64url');
 
 mkdirSync(dataDir, { recursive: true });
 const signal = await createSignalServer({
@@ -20,6 +22,7 @@ const signal = await createSignalServer({
   port: signalPort,
   databasePath: `${dataDir}/practice.db`,
   apiKeys: [apiKey],
+  ticketSecret,
   allowedOrigins: [siteOrigin],
   logLevel: process.env.LOG_LEVEL ?? 'info',
 });
