@@ -16,6 +16,17 @@ const siteOrigin = `http://${host}:${sitePort}`;
 const apiKey = randomBytes(32).toString('base64url');
 const ticketSecret = randomBytes(32).toString('base64url');
 
+// TURN is optional: without TURN_URLS the example uses no relay and no STUN server at
+// all, so nothing leaves for a host you did not configure. TURN_SECRET is coturn's
+// static-auth-secret (see docs/self-hosting.md).
+const turnUrls = (process.env.TURN_URLS ?? '')
+  .split(',')
+  .map((url) => url.trim())
+  .filter((url) => url !== '');
+const turn = turnUrls.length === 0 ? {} : { turnUrls, turnSecret: process.env.TURN_SECRET };
+const turnText =
+  turnUrls.length === 0 ? 'none (set TURN_URLS and TURN_SECRET)' : turnUrls.join(' ');
+
 mkdirSync(dataDir, { recursive: true });
 const signal = await createSignalServer({
   host,
@@ -25,6 +36,7 @@ const signal = await createSignalServer({
   ticketSecret,
   allowedOrigins: [siteOrigin],
   logLevel: process.env.LOG_LEVEL ?? 'info',
+  ...turn,
 });
 const site = await startPracticeSite({
   host,
@@ -35,6 +47,7 @@ const site = await startPracticeSite({
 });
 
 console.log(`\nbb-signal:     ${signal.url} (SQLite at ${dataDir}/practice.db)`);
+console.log(`TURN:          ${turnText}`);
 console.log(`Practice site: ${site.url}  <- open this in Chrome, Edge or Firefox\n`);
 
 let stopping = false;

@@ -7,10 +7,12 @@ import type { Browser, Page } from 'playwright-core';
 import { SessionLink } from '@bilateral-base/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage } from './support/chromium.js';
+import { startCoturn, type TestCoturn } from './support/coturn.js';
 import { WAIT_MS, expectVideoFlowing } from './support/frames.js';
 
 // Runs the example exactly as `npm start` does (examples/practice-site/server.mjs, on
-// SQLite), then plays the therapist and the client in two Chromium pages.
+// SQLite), with TURN configured through its environment and a real coturn, then plays
+// the therapist and the client in two Chromium pages.
 
 const SERVER_SCRIPT = new URL('../../examples/practice-site/server.mjs', import.meta.url);
 
@@ -32,8 +34,10 @@ let output = '';
 let siteUrl: string;
 let dataDir: string;
 let browser: Browser;
+let coturn: TestCoturn;
 
 beforeAll(async () => {
+  coturn = await startCoturn();
   dataDir = mkdtempSync(join(tmpdir(), 'bb-practice-'));
   const [sitePort, signalPort] = [await freePort(), await freePort()];
   child = spawn(process.execPath, [SERVER_SCRIPT.pathname], {
@@ -43,6 +47,8 @@ beforeAll(async () => {
       SIGNAL_PORT: String(signalPort),
       BB_DATA_DIR: dataDir,
       LOG_LEVEL: 'debug',
+      TURN_URLS: coturn.urls.join(','),
+      TURN_SECRET: coturn.secret,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -69,7 +75,17 @@ afterAll(async () => {
     child.kill('SIGTERM');
   }
   rmSync(dataDir, { recursive: true, force: true });
+  await coturn?.stop();
 });
+
+/** The bb-signal URL the example printed at start. */
+function signalOrigin(): string {
+  const match = /bb-signal: +(http:\/\/\S+)/.exec(output);
+  if (!match?.[1]) {
+    throw new Error(`the example printed no bb-signal URL:\n${output}`);
+  }
+  return new URL(match[1]).origin;
+}
 
 async function createLinkAsTherapist(page: Page): Promise<string> {
   await page.goto(siteUrl);
@@ -84,9 +100,10 @@ async function createLinkAsTherapist(page: Page): Promise<string> {
 
 describe('the example practice site', () => {
   it('serves its pages with link-hygiene headers and no third-party origins', async () => {
-    for (const path of ['/', '/join']) {
+    const paths = ['/', '/join', '/assets/host.js', '/assets/join.js', '/styles.css', '/nothing'];
+    for (const path of paths) {
       const response = await fetch(new URL(path, siteUrl));
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(path === '/nothing' ? 404 : 200);
       expect(response.headers.get('referrer-policy')).toBe('no-referrer');
       expect(response.headers.get('cache-control')).toBe('no-store');
       const csp = response.headers.get('content-security-policy') ?? '';
@@ -113,7 +130,10 @@ describe('the example practice site', () => {
     const therapist = (await openPage(browser)).page;
     const client = (await openPage(browser)).page;
     const violations: string[] = [];
+    const seen: string[] = [];
     for (const page of [therapist, client]) {
+      page.on('request', (request) => seen.push(request.url()));
+      page.on('websocket', (socket) => seen.push(socket.url()));
       page.on('console', (message) => {
         if (/Content Security Policy|Refused to/.test(message.text())) {
           violations.push(message.text());
@@ -139,6 +159,13 @@ describe('the example practice site', () => {
     expect(await client.evaluate(() => location.hash)).toBe('');
     expect(violations).toEqual([]);
 
+    // Every request and socket of the whole call went to the site or its bb-signal.
+    const signal = new URL(signalOrigin());
+    const allowed = new Set([new URL(siteUrl).origin, signal.origin, `ws://${signal.host}`]);
+    const origins = new Set(seen.map((url) => new URL(url).origin));
+    expect([...origins].filter((origin) => !allowed.has(origin))).toEqual([]);
+    expect(seen.filter((url) => url.endsWith('/v1/turn-credentials'))).toHaveLength(2);
+
     // Neither the server's logs nor its database ever saw the key, the proof or the
     // binding key; the database holds the proof's hash only.
     const key = new URL(linkUrl).hash.slice(3);
@@ -154,5 +181,6 @@ describe('the example practice site', () => {
       expect(database).not.toContain(secret);
     }
     expect(output).not.toMatch(/127\.0\.0\.1:\d+\/peerjs|token=/);
+    expect(output).not.toContain(coturn.secret);
   });
 });

@@ -36,9 +36,15 @@ describe('PeerJS options derived from signalUrl', () => {
     const ice = [{ urls: 'turn:turn.example:3478', username: 'u', credential: 'c' }];
     const options = peerConstructorOptions('https://signal.example/', 'ticket-abc', ice);
     expect(options.token).toBe('ticket-abc');
-    expect(options.config).toEqual({ iceServers: ice });
+    expect(options.config).toEqual({ iceServers: ice, iceTransportPolicy: 'all' });
     expect(options.debug).toBe(0);
     expect(options.config.iceServers).not.toBe(ice);
+  });
+
+  it('asks for relay candidates only when the call is relay-only', () => {
+    const ice = [{ urls: 'turn:turn.example:3478', username: 'u', credential: 'c' }];
+    const options = peerConstructorOptions('https://signal.example/', 'ticket-abc', ice, true);
+    expect(options.config.iceTransportPolicy).toBe('relay');
   });
 
   it('leaks no PeerJS default host or ICE server', () => {

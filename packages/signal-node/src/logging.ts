@@ -16,6 +16,10 @@ const REDACTED_FIELDS = [
   'apiKey',
   'apiKeys',
   'ticketSecret',
+  'turnSecret',
+  'username',
+  'credential',
+  'password',
   'authorization',
   'url',
   'ip',
@@ -29,7 +33,12 @@ const REDACT_PATHS = [...REDACTED_FIELDS, ...REDACTED_FIELDS.map((field) => `*.$
 
 /** The subsystems that log, one child logger each. */
 export type LoggerName =
-  'signal:server' | 'signal:http' | 'signal:rooms' | 'signal:tickets' | 'signal:socket';
+  | 'signal:server'
+  | 'signal:http'
+  | 'signal:rooms'
+  | 'signal:tickets'
+  | 'signal:turn'
+  | 'signal:socket';
 
 export interface SignalLoggers {
   readonly root: Logger;

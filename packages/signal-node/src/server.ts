@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { BbError } from '@bilateral-base/core/errors';
+import { isTurnUrl } from '@bilateral-base/core/protocol';
 import {
   parseSignalOptions,
   SignalConfigError,
@@ -85,6 +86,13 @@ export async function createSignalServer(options: SignalServerOptions = {}): Pro
       registry,
       log: loggers.named('signal:tickets'),
     },
+    turn: {
+      config,
+      signer,
+      registry,
+      slots,
+      log: loggers.named('signal:turn'),
+    },
   });
   app.server.on('upgrade', sockets.onUpgrade);
 
@@ -147,6 +155,9 @@ function warnAboutGaps(config: SignalConfig, loggers: SignalLoggers): void {
   }
   if (config.allowedOrigins.length === 0) {
     log.warn('no allowedOrigins configured: browsers cannot request tickets nor connect');
+  }
+  if (!config.turnUrls.some(isTurnUrl)) {
+    log.warn('no TURN configured: calls between networks that block direct paths fail');
   }
 }
 

@@ -36,21 +36,34 @@ export async function launchChromium(): Promise<Browser> {
 
 /**
  * Records every RTCPeerConnection a page creates, so tests can read getStats without
- * reaching into PeerJS or the widget. Behaviour is unchanged: the wrapper constructs the
- * real class with the same arguments.
+ * reaching into PeerJS or the widget, and the ICE part of the configuration each was
+ * given, with whether it ever started gathering candidates. Behaviour is unchanged: the
+ * wrapper constructs the real class with the same arguments.
  */
 const RECORD_PEER_CONNECTIONS = `
   (() => {
     const Native = window.RTCPeerConnection;
     const created = [];
+    const configs = [];
     class Recorded extends Native {
       constructor(...args) {
         super(...args);
+        const config = args[0] ?? {};
+        const record = {
+          iceServers: JSON.parse(JSON.stringify(config.iceServers ?? null)),
+          iceTransportPolicy: config.iceTransportPolicy ?? null,
+          gathered: false,
+        };
+        this.addEventListener('icegatheringstatechange', () => {
+          if (this.iceGatheringState !== 'new') record.gathered = true;
+        });
         created.push(this);
+        configs.push(record);
       }
     }
     window.RTCPeerConnection = Recorded;
     window.__bbPeerConnections = created;
+    window.__bbPeerConnectionConfigs = configs;
     window.__bbFramesDecoded = async () => {
       let total = 0;
       for (const pc of created) {

@@ -1,3 +1,4 @@
+import type { SignalServerOptions } from '@bilateral-base/signal-node';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { launchChromium, openPage } from './chromium.js';
@@ -10,10 +11,19 @@ export interface Harness {
   readonly site: StaticServer;
   readonly signal: TestSignal;
   readonly browser: Browser;
-  /** Opens `url` in a fresh context and waits for the page's script to be ready. */
-  newPage(url: string, initScript?: string): Promise<Page>;
+  /**
+   * Opens `url` in a fresh context and waits for the page's script to be ready.
+   * `beforeNavigate` runs on the new page first, for listeners that must see every
+   * request.
+   */
+  newPage(url: string, initScript?: string, beforeNavigate?: (page: Page) => void): Promise<Page>;
   /** Closes every context opened so far. */
   closePages(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** More bb-signal options, read when the hooks run (after earlier `beforeAll`s). */
+  readonly signalOptions?: () => SignalServerOptions;
 }
 
 /**
@@ -21,7 +31,7 @@ export interface Harness {
  * origin, and Chromium once per test file, and close them all afterwards. Pages are
  * closed after every test.
  */
-export function useHarness(): Harness {
+export function useHarness(options: HarnessOptions = {}): Harness {
   let site: StaticServer | undefined;
   let signal: TestSignal | undefined;
   let browser: Browser | undefined;
@@ -29,7 +39,7 @@ export function useHarness(): Harness {
 
   beforeAll(async () => {
     site = await startStaticServer();
-    signal = await startSignal(site.origin);
+    signal = await startSignal(site.origin, options.signalOptions?.() ?? {});
     browser = await launchChromium();
   });
 
@@ -62,9 +72,10 @@ export function useHarness(): Harness {
     get browser() {
       return need(browser, 'browser');
     },
-    async newPage(url, initScript) {
+    async newPage(url, initScript, beforeNavigate) {
       const { context, page } = await openPage(need(browser, 'browser'));
       contexts.push(context);
+      beforeNavigate?.(page);
       if (initScript !== undefined) {
         await page.addInitScript({ content: initScript });
       }

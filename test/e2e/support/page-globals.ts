@@ -12,6 +12,13 @@ export interface TestWindow {
   __bbJoinStartedAt?: number;
   __bbFirstFrameAt?: number;
   __bbFramesDecoded(): Promise<number>;
+  __bbPeerConnections: RTCPeerConnection[];
+  /** The ICE configuration each recorded RTCPeerConnection was constructed with. */
+  __bbPeerConnectionConfigs: {
+    iceServers: RTCIceServer[] | null;
+    iceTransportPolicy: RTCIceTransportPolicy | null;
+    gathered: boolean;
+  }[];
   /** Set by tests that drive a SessionCall directly. */
   call?: InstanceType<typeof WidgetBundle.SessionCall>;
   callStates?: string[];

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { SessionLink, TicketResponseSchema, type TicketResponse } from '@bilateral-base/core';
-import { createSignalServer, type SignalServer } from '@bilateral-base/signal-node';
+import {
+  createSignalServer,
+  type SignalServer,
+  type SignalServerOptions,
+} from '@bilateral-base/signal-node';
 
 export interface TestSignal {
   readonly url: string;
@@ -12,8 +16,14 @@ export interface TestSignal {
   close(): Promise<void>;
 }
 
-/** Starts a real bb-signal on 127.0.0.1:0 that accepts browsers from `origin`. */
-export async function startSignal(origin: string): Promise<TestSignal> {
+/**
+ * Starts a real bb-signal on 127.0.0.1:0 that accepts browsers from `origin`; `extra`
+ * adds options such as the TURN ones.
+ */
+export async function startSignal(
+  origin: string,
+  extra: SignalServerOptions = {},
+): Promise<TestSignal> {
   const apiKey = randomBytes(32).toString('base64url');
   const server = await createSignalServer({
     host: '127.0.0.1',
@@ -22,6 +32,7 @@ export async function startSignal(origin: string): Promise<TestSignal> {
     apiKeys: [apiKey],
     allowedOrigins: [origin],
     logLevel: 'silent',
+    ...extra,
   });
   const post = async (route: string, body: unknown): Promise<unknown> => {
     const response = await fetch(new URL(route, server.url), {

@@ -1,5 +1,6 @@
 import type { BbError } from '../errors/index.js';
 import type { ErrorCode } from '../errors/index.js';
+import type { ConnectionPath } from './connection-path.js';
 import type { CallState } from './state-machine.js';
 
 /** Why a call ended: this side left, or the other participant said goodbye. */
@@ -39,6 +40,8 @@ export interface SessionCallEventMap {
   localstream: { readonly stream: MediaStream };
   remotestream: { readonly stream: MediaStream };
   mediastatechange: MediaEnabledState;
+  /** The media's selected ICE candidate pair is known, or changed to another kind. */
+  connectionpath: { readonly path: ConnectionPath };
   error: BbError;
   ended: { readonly reason: CallEndReason };
 }

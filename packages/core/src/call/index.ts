@@ -1,5 +1,6 @@
 export { SessionCall, SIGNAL_OPEN_TIMEOUT_MS } from './session-call.js';
 export type { SessionCallOptions } from './options.js';
+export type { ConnectionPath } from './connection-path.js';
 export { CALL_STATES, canTransition, isFinalState, type CallState } from './state-machine.js';
 export type {
   SessionCallEventMap,

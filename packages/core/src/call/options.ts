@@ -1,7 +1,12 @@
 import * as z from 'zod/mini';
 import { BbError } from '../errors/index.js';
 import { SessionLink } from '../links/index.js';
-import { TicketResponseSchema, type Role, type TicketResponse } from '../protocol/index.js';
+import {
+  IceServerSchema,
+  TicketResponseSchema,
+  type Role,
+  type TicketResponse,
+} from '../protocol/index.js';
 import { signalEndpoint } from './peer-options.js';
 
 /**
@@ -18,8 +23,17 @@ export interface SessionCallOptions {
   readonly link?: string | SessionLink;
   /** The host's ticket, from `POST /v1/tickets` with the integrator API key. */
   readonly hostTicket?: TicketResponse;
-  /** STUN and TURN servers. [options.iceServers=[]]: host candidates only. */
+  /**
+   * STUN and TURN servers of the integrator's own, used together with the ones
+   * bb-signal hands out with its short-lived TURN credentials. [options.iceServers=[]]
+   */
   readonly iceServers?: readonly RTCIceServer[];
+  /**
+   * Sends everything through a TURN relay (`iceTransportPolicy: 'relay'`), so neither
+   * side learns the other's IP address. Joining fails with `BB_ERR_RELAY_UNAVAILABLE`
+   * when no TURN server is available. [options.relayOnly=false]
+   */
+  readonly relayOnly?: boolean;
   /** A stream to send. [options.localStream]: camera and microphone via getUserMedia. */
   readonly localStream?: MediaStream;
   /** [options.fetch=globalThis.fetch]: used for the client's ticket request. */
@@ -34,21 +48,10 @@ export interface ResolvedCallOptions {
   readonly link: SessionLink | undefined;
   readonly hostTicket: TicketResponse | undefined;
   readonly iceServers: readonly RTCIceServer[];
+  readonly relayOnly: boolean;
   readonly localStream: MediaStream | undefined;
   readonly fetch: typeof globalThis.fetch;
 }
-
-const ICE_URL = /^(stun|stuns|turn|turns):/;
-
-const IceUrlSchema = z
-  .string()
-  .check(z.regex(ICE_URL, 'a stun:, stuns:, turn: or turns: URL'), z.maxLength(2048));
-
-const IceServerSchema = z.strictObject({
-  urls: z.union([IceUrlSchema, z.array(IceUrlSchema).check(z.minLength(1))]),
-  username: z.optional(z.string()),
-  credential: z.optional(z.string()),
-});
 
 const isMediaStream = (value: unknown): value is MediaStream =>
   typeof value === 'object' &&
@@ -65,6 +68,7 @@ const OptionsSchema = z.strictObject({
   ),
   hostTicket: z.optional(TicketResponseSchema),
   iceServers: z.optional(z.array(IceServerSchema).check(z.maxLength(16))),
+  relayOnly: z.optional(z.boolean()),
   localStream: z.optional(z.custom<MediaStream>(isMediaStream)),
   fetch: z.optional(z.custom<typeof globalThis.fetch>((value) => typeof value === 'function')),
 });
@@ -156,6 +160,7 @@ export function resolveCallOptions(options: unknown): ResolvedCallOptions {
     link,
     hostTicket: hostTicket === undefined ? undefined : Object.freeze({ ...hostTicket }),
     iceServers,
+    relayOnly: input.relayOnly ?? false,
     localStream: input.localStream,
     fetch: fetchImpl,
   });

@@ -66,18 +66,28 @@ export function signalApiUrl(signalUrl: string, route: string): string {
   return new URL(route, base).href;
 }
 
-/** The complete PeerJS options for one participant. */
+/**
+ * The complete PeerJS options for one participant. PeerJS uses `config` as the
+ * RTCConfiguration of every connection instead of its defaults, so the policy applies
+ * to the control channel and the media call alike.
+ */
 export function peerConstructorOptions(
   signalUrl: string,
   ticket: string,
   iceServers: readonly RTCIceServer[],
+  relayOnly = false,
 ): PeerConstructorOptions {
   return {
     ...signalEndpoint(signalUrl),
     token: ticket,
-    // An empty list is deliberate: without TURN or STUN servers of the integrator's own,
-    // peers use host candidates only, and nothing is sent to third-party servers.
-    config: { iceServers: iceServers.map((server) => ({ ...server })) },
+    config: {
+      // An empty list is deliberate: without STUN or TURN servers of the integrator's
+      // own, peers use host candidates only, and nothing is sent to third parties.
+      iceServers: iceServers.map((server) => ({ ...server })),
+      // 'relay' makes the browser gather, offer and use relay candidates only, so no
+      // host or server-reflexive address reaches the other side (W3C webrtc-pc 4.2.5).
+      iceTransportPolicy: relayOnly ? 'relay' : 'all',
+    },
     debug: 0,
   };
 }

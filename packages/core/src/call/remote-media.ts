@@ -23,6 +23,11 @@ export class RemoteMedia {
     return this.remote;
   }
 
+  /** The RTCPeerConnection of the current call, which PeerJS creates and owns. */
+  get peerConnection(): RTCPeerConnection | undefined {
+    return this.current?.peerConnection;
+  }
+
   /** Keeps an offer that arrived before the call was ready for it; replaces an older one. */
   hold(call: MediaConnection): void {
     this.held?.close();

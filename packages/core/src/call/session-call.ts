@@ -2,13 +2,15 @@ import type { DataConnection, MediaConnection, Peer } from 'peerjs';
 import { BbError, isBbError } from '../errors/index.js';
 import { createLogger } from '../log/index.js';
 import { openLocalMedia, setTracksEnabled, stopStream, tracksEnabled } from '../media/index.js';
-import type { SessionLink } from '../links/index.js';
 import type { Role, TicketResponse } from '../protocol/index.js';
+import { ConnectionPathProbe, type ConnectionPath } from './connection-path.js';
 import { CONTROL_LABEL, parseControlMessage, type ControlMessage } from './control-channel.js';
 import { isPeerUnavailable, mapPeerError } from './error-mapping.js';
 import { TypedEmitter, type CallEndReason, type CallStateReason } from './events.js';
 import { drainThenClose } from './drain.js';
 import { decideIncoming, type OutgoingState } from './glare.js';
+import { resolveIceServers } from './ice-servers.js';
+import { OpenWaiter } from './open-waiter.js';
 import {
   resolveCallOptions,
   type ResolvedCallOptions,
@@ -18,7 +20,7 @@ import { peerConstructorOptions } from './peer-options.js';
 import { loadPeerConstructor } from './peer-loader.js';
 import { RemoteMedia } from './remote-media.js';
 import { CallStateMachine, canTransition, isFinalState, type CallState } from './state-machine.js';
-import { fetchClientTicket } from './ticket.js';
+import { obtainTicket } from './ticket.js';
 
 /** How long the signalling socket may take to open before the server counts as unreachable. */
 export const SIGNAL_OPEN_TIMEOUT_MS = 20_000;
@@ -53,9 +55,10 @@ export class SessionCall extends TypedEmitter {
     onStream: (stream) => this.emit('remotestream', { stream }),
     onIceState: (state) => this.onMediaIceState(state),
   });
+  private readonly path = new ConnectionPathProbe((path) => this.emit('connectionpath', { path }));
   private microphoneWanted = true;
   private cameraWanted = true;
-  private openWaiter: { resolve: () => void; reject: (error: BbError) => void } | undefined;
+  private readonly opening = new OpenWaiter();
 
   constructor(options: SessionCallOptions) {
     super();
@@ -72,6 +75,19 @@ export class SessionCall extends TypedEmitter {
 
   get roomId(): string {
     return this.options.roomId;
+  }
+
+  /** Whether this call was asked to use a TURN relay only (`options.relayOnly`). */
+  get relayOnly(): boolean {
+    return this.options.relayOnly;
+  }
+
+  /**
+   * How the current media connection travels, from its selected ICE candidate pair:
+   * `relayed` or `direct`; undefined while there is none. See `connectionpath`.
+   */
+  get connectionPath(): ConnectionPath | undefined {
+    return this.path.path;
   }
 
   get localStream(): MediaStream | undefined {
@@ -103,19 +119,27 @@ export class SessionCall extends TypedEmitter {
     }
     this.moveTo('connecting', 'join');
     try {
-      const [ticket] = await Promise.all([this.obtainTicket(), this.obtainLocalStream()]);
+      const [{ ticket, iceServers }] = await Promise.all([
+        this.obtainTicketAndServers(),
+        this.obtainLocalStream(),
+      ]);
       const PeerConstructor = await loadPeerConstructor();
       if (this.isOver) {
         return;
       }
       this.ticket = ticket;
+      const { signalUrl, relayOnly } = this.options;
       const peer = new PeerConstructor(
         ticket.peerId,
-        peerConstructorOptions(this.options.signalUrl, ticket.ticket, this.options.iceServers),
+        peerConstructorOptions(signalUrl, ticket.ticket, iceServers, relayOnly),
       );
       this.peer = peer;
       this.wirePeer(peer);
-      await this.waitForOpen();
+      await this.opening.wait(SIGNAL_OPEN_TIMEOUT_MS, () =>
+        this.fail(
+          new BbError('BB_ERR_SIGNAL_UNREACHABLE', 'The signalling server did not answer in time'),
+        ),
+      );
     } catch (error) {
       const failure = isBbError(error)
         ? error
@@ -177,19 +201,13 @@ export class SessionCall extends TypedEmitter {
     return (this.ticket as TicketResponse).remotePeerId;
   }
 
-  private async obtainTicket(): Promise<TicketResponse> {
-    const { hostTicket, link, fetch, signalUrl } = this.options;
-    if (hostTicket === undefined && link === undefined) {
-      throw new BbError('BB_ERR_INVALID_ARGUMENT', 'A call needs a link or a host ticket');
-    }
-    const ticket = hostTicket ?? (await fetchClientTicket(fetch, signalUrl, link as SessionLink));
-    if (ticket.role !== this.role || ticket.roomId !== this.roomId) {
-      throw new BbError(
-        'BB_ERR_SIGNAL_RESPONSE_INVALID',
-        'The ticket is for another role or room than this call',
-      );
-    }
-    return ticket;
+  /** The ticket, then the ICE servers bb-signal gives for it (TURN needs the ticket). */
+  private async obtainTicketAndServers(): Promise<{
+    ticket: TicketResponse;
+    iceServers: readonly RTCIceServer[];
+  }> {
+    const ticket = await obtainTicket(this.options);
+    return { ticket, iceServers: await resolveIceServers(this.options, ticket.ticket) };
   }
 
   private async obtainLocalStream(): Promise<void> {
@@ -208,31 +226,10 @@ export class SessionCall extends TypedEmitter {
     this.emit('localstream', { stream });
   }
 
-  private waitForOpen(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.fail(
-          new BbError('BB_ERR_SIGNAL_UNREACHABLE', 'The signalling server did not answer in time'),
-        );
-      }, SIGNAL_OPEN_TIMEOUT_MS);
-      this.openWaiter = {
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
-    });
-  }
-
   private wirePeer(peer: Peer): void {
     peer.on('open', () => {
       log.info('signalling open', { role: this.role });
-      this.openWaiter?.resolve();
-      this.openWaiter = undefined;
+      this.opening.open();
       this.dialPartner(peer);
     });
     peer.on('error', (error) => this.onPeerError(error));
@@ -425,6 +422,7 @@ export class SessionCall extends TypedEmitter {
     if (iceState === 'disconnected') {
       this.moveIfAllowed('reconnecting', 'ice-disconnected');
     } else if (iceState === 'connected' || iceState === 'completed') {
+      this.path.probe(this.media.peerConnection);
       if (this.state === 'reconnecting') {
         this.moveTo('connected', 'ice-restored');
       }
@@ -440,6 +438,7 @@ export class SessionCall extends TypedEmitter {
 
   private closeMedia(): void {
     this.media.close();
+    this.path.reset();
   }
 
   private finish(reason: CallEndReason): void {
@@ -456,8 +455,7 @@ export class SessionCall extends TypedEmitter {
     if (this.isOver) {
       return;
     }
-    this.openWaiter?.reject(error);
-    this.openWaiter = undefined;
+    this.opening.fail(error);
     const control = this.control;
     this.control = undefined;
     this.teardown(control);
@@ -470,8 +468,7 @@ export class SessionCall extends TypedEmitter {
    * goodbye has drained (see `drainThenClose`).
    */
   private teardown(control: DataConnection | undefined): void {
-    this.openWaiter?.resolve();
-    this.openWaiter = undefined;
+    this.opening.open();
     this.closeMedia();
     this.outgoing?.close();
     this.outgoing = undefined;

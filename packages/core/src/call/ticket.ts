@@ -6,6 +6,7 @@ import {
   type ClientTicketRequest,
   type TicketResponse,
 } from '../protocol/index.js';
+import type { ResolvedCallOptions } from './options.js';
 import { signalApiUrl } from './peer-options.js';
 
 /** How long a ticket request may take before the server counts as unreachable. */
@@ -54,7 +55,24 @@ export async function fetchClientTicket(
   return parsed.data;
 }
 
-async function readJson(response: Response): Promise<unknown> {
+/** The ticket a call connects with: the host's own, or a client ticket for the link. */
+export async function obtainTicket(options: ResolvedCallOptions): Promise<TicketResponse> {
+  const { hostTicket, link, fetch, signalUrl, role, roomId } = options;
+  if (hostTicket === undefined && link === undefined) {
+    throw new BbError('BB_ERR_INVALID_ARGUMENT', 'A call needs a link or a host ticket');
+  }
+  const ticket = hostTicket ?? (await fetchClientTicket(fetch, signalUrl, link as SessionLink));
+  if (ticket.role !== role || ticket.roomId !== roomId) {
+    throw new BbError(
+      'BB_ERR_SIGNAL_RESPONSE_INVALID',
+      'The ticket is for another role or room than this call',
+    );
+  }
+  return ticket;
+}
+
+/** The JSON body of `response`, or undefined when it has none. */
+export async function readJson(response: Response): Promise<unknown> {
   try {
     return await response.json();
   } catch {
@@ -63,7 +81,7 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 /** Turns a non-2xx answer into the server's own code, or a generic one by status. */
-export function ticketError(status: number, json: unknown): BbError {
+export function ticketError(status: number, json: unknown, request = 'ticket'): BbError {
   const parsed = ErrorResponseSchema.safeParse(json);
   if (parsed.success) {
     return new BbError(parsed.data.error.code, parsed.data.error.message);
@@ -71,7 +89,7 @@ export function ticketError(status: number, json: unknown): BbError {
   if (status >= 500) {
     return new BbError(
       'BB_ERR_SIGNAL_UNREACHABLE',
-      `The signalling server failed to issue a ticket (HTTP ${status})`,
+      `The signalling server failed to answer the ${request} request (HTTP ${status})`,
     );
   }
   return new BbError(

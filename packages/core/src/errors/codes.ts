@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   BB_ERR_CALL_STATE: 'The call cannot do this in its current state.',
   BB_ERR_SIGNAL_RESPONSE_INVALID:
     'The signalling server answered with a body that does not match the protocol.',
+  BB_ERR_RELAY_UNAVAILABLE: 'A relay-only call was asked for, but no TURN server is available.',
 } as const;
 
 /** A stable error code, for example `BB_ERR_LINK_MALFORMED`. */

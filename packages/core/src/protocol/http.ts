@@ -56,6 +56,48 @@ export const TicketResponseSchema = z.strictObject({
 });
 export type TicketResponse = z.infer<typeof TicketResponseSchema>;
 
+/**
+ * A STUN or TURN server URL as RFC 7064 and RFC 7065 define them:
+ * `stun(s):host[:port]` or `turn(s):host[:port][?transport=udp|tcp]`, the host a name,
+ * an IPv4 address or a bracketed IPv6 address. No user part and no other query.
+ */
+const ICE_HOST = String.raw`(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?`;
+const ICE_URL = new RegExp(
+  String.raw`^(?:stuns?:${ICE_HOST}|turns?:${ICE_HOST}(?:\?transport=(?:udp|tcp))?)$`,
+);
+
+export const IceUrlSchema = z
+  .string()
+  .check(
+    z.maxLength(512),
+    z.regex(ICE_URL, 'a stun:, stuns:, turn: or turns: URL (RFC 7064/7065)'),
+  );
+
+/** True for a `turn:` or `turns:` URL, which needs a username and credential. */
+export function isTurnUrl(url: string): boolean {
+  return url.startsWith('turn:') || url.startsWith('turns:');
+}
+
+/** One entry of `RTCConfiguration.iceServers`, as the API sends it. */
+export const IceServerSchema = z.strictObject({
+  urls: z.union([IceUrlSchema, z.array(IceUrlSchema).check(z.minLength(1), z.maxLength(16))]),
+  username: z.optional(z.string().check(z.maxLength(512))),
+  credential: z.optional(z.string().check(z.maxLength(512))),
+});
+
+/**
+ * `POST /v1/turn-credentials` with `Authorization: Bearer <ticket>` and no body: the
+ * ICE servers for this participant. TURN entries carry a short-lived username and
+ * credential in the coturn REST scheme; without TURN configured the list holds the
+ * STUN servers only, possibly none.
+ */
+export const TurnCredentialsResponseSchema = z.strictObject({
+  iceServers: z.array(IceServerSchema).check(z.maxLength(16)),
+  /** Unix time in milliseconds after which the TURN credential is refused. */
+  expiresAt: z.number().check(z.int(), z.positive()),
+});
+export type TurnCredentialsResponse = z.infer<typeof TurnCredentialsResponseSchema>;
+
 const ErrorCodeSchema = z.custom<ErrorCode>(
   (value) => typeof value === 'string' && Object.hasOwn(ERROR_CODES, value),
 );

@@ -101,6 +101,32 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'How long after issue a used ticket may reconnect.',
   },
   {
+    name: 'turnUrls',
+    flag: '--turn-url',
+    env: 'BB_SIGNAL_TURN_URLS',
+    kind: 'list',
+    defaultText: '(none)',
+    description:
+      'STUN and TURN URLs handed to browsers (stun:, turn:, turns:; ?transport=udp|tcp).',
+  },
+  {
+    name: 'turnSecret',
+    flag: '--turn-secret',
+    env: 'BB_SIGNAL_TURN_SECRET',
+    kind: 'string',
+    defaultText: '(none)',
+    description: "coturn's static-auth-secret, 32 to 512 characters; needed with turn: URLs.",
+    secret: true,
+  },
+  {
+    name: 'turnCredentialTtlSeconds',
+    flag: '--turn-credential-ttl-seconds',
+    env: 'BB_SIGNAL_TURN_CREDENTIAL_TTL_SECONDS',
+    kind: 'integer',
+    defaultText: '600',
+    description: 'How long a TURN credential may start new allocations (60 to 86400).',
+  },
+  {
     name: 'maxFrameBytes',
     flag: '--max-frame-bytes',
     env: 'BB_SIGNAL_MAX_FRAME_BYTES',

@@ -1,4 +1,5 @@
 import { BbError } from '@bilateral-base/core/errors';
+import { IceUrlSchema, isTurnUrl } from '@bilateral-base/core/protocol';
 import * as z from 'zod/mini';
 import { OPTION_SPECS } from './option-specs.js';
 
@@ -25,6 +26,9 @@ export interface SignalServerOptions {
   ticketSecret?: string | undefined;
   ticketTtlSeconds?: number | undefined;
   sessionMaxSeconds?: number | undefined;
+  turnUrls?: readonly string[] | undefined;
+  turnSecret?: string | undefined;
+  turnCredentialTtlSeconds?: number | undefined;
   maxFrameBytes?: number | undefined;
   maxBodyBytes?: number | undefined;
   messagesPerSecond?: number | undefined;
@@ -52,6 +56,11 @@ export interface SignalConfig {
   readonly ticketSecret: string | undefined;
   readonly ticketTtlSeconds: number;
   readonly sessionMaxSeconds: number;
+  /** STUN and TURN URLs for browsers; empty: none, never a public default. */
+  readonly turnUrls: readonly string[];
+  /** coturn's `static-auth-secret`; set whenever `turnUrls` holds a TURN URL. */
+  readonly turnSecret: string | undefined;
+  readonly turnCredentialTtlSeconds: number;
   readonly maxFrameBytes: number;
   readonly maxBodyBytes: number;
   readonly messagesPerSecond: number;
@@ -91,6 +100,8 @@ const DEFAULTS = {
   allowedOrigins: [],
   ticketTtlSeconds: 60,
   sessionMaxSeconds: 6 * 60 * 60,
+  turnUrls: [],
+  turnCredentialTtlSeconds: 600,
   maxFrameBytes: 64 * 1024,
   maxBodyBytes: 16 * 1024,
   messagesPerSecond: 50,
@@ -129,6 +140,13 @@ const REQUIREMENTS: Readonly<Record<string, string>> = {
   ticketSecret: 'must be base64url encoding at least 32 bytes',
   ticketTtlSeconds: 'must be an integer from 1 to 3600',
   sessionMaxSeconds: 'must be an integer from 60 to 604800, and at least ticketTtlSeconds',
+  turnUrls:
+    'must be a list of up to 16 URLs such as "turns:turn.example:443?transport=tcp" ' +
+    '(RFC 7064/7065: stun:, stuns:, turn: or turns:)',
+  turnSecret:
+    'must be 32 to 512 visible ASCII characters, and is required when turnUrls has a ' +
+    'turn: or turns: URL',
+  turnCredentialTtlSeconds: 'must be an integer from 60 to 86400',
   maxFrameBytes: 'must be an integer from 1024 to 16777216',
   maxBodyBytes: 'must be an integer from 256 to 1048576',
   messagesPerSecond: 'must be an integer from 1 to 10000',
@@ -156,6 +174,9 @@ const OptionsSchema = z.strictObject({
   ticketSecret: z.optional(z.string().check(z.maxLength(1024), z.refine(isTicketSecret))),
   ticketTtlSeconds: integer(1, 3600),
   sessionMaxSeconds: integer(60, 7 * 24 * 60 * 60),
+  turnUrls: z.optional(z.array(IceUrlSchema).check(z.maxLength(16))),
+  turnSecret: z.optional(z.string().check(z.regex(/^[\x21-\x7e]{32,512}$/))),
+  turnCredentialTtlSeconds: integer(60, 24 * 60 * 60),
   maxFrameBytes: integer(1024, 16 * 1024 * 1024),
   maxBodyBytes: integer(256, 1024 * 1024),
   messagesPerSecond: integer(1, 10_000),
@@ -215,6 +236,12 @@ export function parseSignalOptions(options: SignalServerOptions = {}): SignalCon
       { path: 'sessionMaxSeconds', message: REQUIREMENTS['sessionMaxSeconds'] ?? '' },
     ]);
   }
+  const turnUrls = given.turnUrls ?? DEFAULTS.turnUrls;
+  if (turnUrls.some(isTurnUrl) && given.turnSecret === undefined) {
+    throw new SignalConfigError([
+      { path: 'turnSecret', message: REQUIREMENTS['turnSecret'] ?? '' },
+    ]);
+  }
   return Object.freeze({
     host: given.host ?? DEFAULTS.host,
     port: given.port ?? DEFAULTS.port,
@@ -226,6 +253,9 @@ export function parseSignalOptions(options: SignalServerOptions = {}): SignalCon
     ticketSecret: given.ticketSecret,
     ticketTtlSeconds,
     sessionMaxSeconds,
+    turnUrls: Object.freeze([...turnUrls]),
+    turnSecret: given.turnSecret,
+    turnCredentialTtlSeconds: given.turnCredentialTtlSeconds ?? DEFAULTS.turnCredentialTtlSeconds,
     maxFrameBytes: given.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
     maxBodyBytes: given.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
     messagesPerSecond: given.messagesPerSecond ?? DEFAULTS.messagesPerSecond,

@@ -5,6 +5,7 @@ import type { OriginPolicy } from '../origin-policy.js';
 import { registerCors } from './cors.js';
 import { registerRoomsRoutes, type RoomsRoutesDeps } from './rooms-routes.js';
 import { registerTicketsRoutes, type TicketsRoutesDeps } from './tickets-routes.js';
+import { registerTurnRoutes, type TurnRoutesDeps } from './turn-routes.js';
 
 export interface HttpAppDeps {
   readonly maxBodyBytes: number;
@@ -12,6 +13,7 @@ export interface HttpAppDeps {
   readonly httpLog: Logger;
   readonly rooms: RoomsRoutesDeps;
   readonly tickets: TicketsRoutesDeps;
+  readonly turn: TurnRoutesDeps;
 }
 
 /**
@@ -81,5 +83,6 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   );
   registerRoomsRoutes(app, deps.rooms);
   registerTicketsRoutes(app, deps.tickets);
+  registerTurnRoutes(app, deps.turn);
   return app;
 }

@@ -21,6 +21,13 @@ export type ClaimResult =
  */
 export interface SessionSlots {
   claim(claims: TicketClaims, holder: SlotHolder, now: number): ClaimResult;
+  /**
+   * Whether `claims` may act for its role now, by the same rules as `claim`, without
+   * claiming anything: a fresh ticket that could still take the slot, or the ticket the
+   * slot is bound to (live or free to reconnect). Used for requests made with a
+   * ticket outside the socket, such as TURN credentials.
+   */
+  standing(claims: TicketClaims, now: number): ClaimResult;
   /** The holder went away; the ticket stays bound so it can reconnect. */
   release(claims: TicketClaims, holder: SlotHolder): void;
   /** Forgets the room's slots and returns the holders that were live. */
@@ -45,10 +52,11 @@ export class MemorySessionSlots implements SessionSlots {
   claim(claims: TicketClaims, holder: SlotHolder, now: number): ClaimResult {
     const key = slotKey(claims.roomId, claims.role);
     const slot = this.slots.get(key);
-    if (slot !== undefined && slot.jti === claims.jti) {
-      if (now > claims.sx) {
-        return refuse('BB_ERR_TICKET_EXPIRED', 'the session of this ticket has ended');
-      }
+    const verdict = judge(slot, claims, now);
+    if (verdict !== 'bound' && verdict !== 'fresh') {
+      return verdict;
+    }
+    if (slot !== undefined && verdict === 'bound') {
       if (slot.holder !== null) {
         return refuse(
           'BB_ERR_TICKET_IN_USE',
@@ -59,23 +67,13 @@ export class MemorySessionSlots implements SessionSlots {
       slot.holder = holder;
       return { ok: true };
     }
-    // Ties go against the newcomer: two tickets issued in the same millisecond cannot be
-    // ordered, and refusing is the safe side.
-    if (slot !== undefined && claims.iat <= slot.iat) {
-      return refuse('BB_ERR_TICKET_EXPIRED', 'a newer ticket has replaced this one');
-    }
-    if (now > claims.exp) {
-      return refuse('BB_ERR_TICKET_EXPIRED', 'the ticket was not used in time');
-    }
-    if (slot !== undefined && slot.holder !== null) {
-      return refuse(
-        'BB_ERR_ROOM_FULL',
-        `the ${claims.role} of this session is already connected`,
-        'id-taken',
-      );
-    }
     this.slots.set(key, { jti: claims.jti, iat: claims.iat, sx: claims.sx, holder });
     return { ok: true };
+  }
+
+  standing(claims: TicketClaims, now: number): ClaimResult {
+    const verdict = judge(this.slots.get(slotKey(claims.roomId, claims.role)), claims, now);
+    return verdict === 'bound' || verdict === 'fresh' ? { ok: true } : verdict;
   }
 
   release(claims: TicketClaims, holder: SlotHolder): void {
@@ -115,6 +113,39 @@ export class MemorySessionSlots implements SessionSlots {
     }
     return live;
   }
+}
+
+/**
+ * The rules of a slot, shared by `claim` and `standing`: `bound` when the slot is
+ * bound to this ticket and its session lives, `fresh` when the ticket may take the
+ * slot, otherwise the refusal.
+ */
+function judge(
+  slot: Slot | undefined,
+  claims: TicketClaims,
+  now: number,
+): 'bound' | 'fresh' | ClaimResult {
+  if (slot !== undefined && slot.jti === claims.jti) {
+    return now > claims.sx
+      ? refuse('BB_ERR_TICKET_EXPIRED', 'the session of this ticket has ended')
+      : 'bound';
+  }
+  // Ties go against the newcomer: two tickets issued in the same millisecond cannot be
+  // ordered, and refusing is the safe side.
+  if (slot !== undefined && claims.iat <= slot.iat) {
+    return refuse('BB_ERR_TICKET_EXPIRED', 'a newer ticket has replaced this one');
+  }
+  if (now > claims.exp) {
+    return refuse('BB_ERR_TICKET_EXPIRED', 'the ticket was not used in time');
+  }
+  if (slot !== undefined && slot.holder !== null) {
+    return refuse(
+      'BB_ERR_ROOM_FULL',
+      `the ${claims.role} of this session is already connected`,
+      'id-taken',
+    );
+  }
+  return 'fresh';
 }
 
 function slotKey(roomId: string, role: Role): string {

@@ -8,6 +8,11 @@ export interface BbSessionStrings {
   readonly errorSignal: string;
   readonly errorLink: string;
   readonly errorGeneric: string;
+  readonly errorRelayUnavailable: string;
+  /** The relay indicator with `relay-only`: this side's address is hidden. */
+  readonly relayedAddressHidden: string;
+  /** The relay indicator without `relay-only`: relayed, but addresses were exchanged. */
+  readonly relayed: string;
   readonly muteMicrophone: string;
   readonly turnOffCamera: string;
   readonly leave: string;
@@ -39,6 +44,10 @@ export const DEFAULT_STRINGS: BbSessionStrings = Object.freeze({
   errorSignal: 'The session service could not be reached or refused this link. Try again later.',
   errorLink: 'This session link is incomplete. Open the full link you were sent.',
   errorGeneric: 'The connection to the other person failed.',
+  errorRelayUnavailable:
+    'A private connection through the relay server is not available. Try again later.',
+  relayedAddressHidden: 'Relayed: your network address is hidden from the other person',
+  relayed: 'Relayed through the relay server',
   muteMicrophone: 'Mute microphone',
   turnOffCamera: 'Turn off camera',
   leave: 'Leave session',
@@ -68,6 +77,8 @@ export function errorText(strings: BbSessionStrings, code: ErrorCode): string {
       return strings.errorLink;
     case 'BB_ERR_PEER_CONNECTION_FAILED':
       return strings.errorGeneric;
+    case 'BB_ERR_RELAY_UNAVAILABLE':
+      return strings.errorRelayUnavailable;
     default:
       return strings.errorSignal;
   }

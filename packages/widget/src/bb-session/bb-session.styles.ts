@@ -69,6 +69,22 @@ export const bbSessionStyles = css`
     color: var(--bb-session-danger, #fca5a5);
   }
 
+  .relay-indicator {
+    position: absolute;
+    top: 12px;
+    left: 12px;
+    max-width: 70%;
+    margin: 0;
+    font-size: 0.875rem;
+  }
+
+  .relay-indicator.relayed {
+    padding: 4px 10px;
+    border-radius: var(--bb-session-control-radius, 999px);
+    color: var(--bb-session-relay-foreground, #dcfce7);
+    background: var(--bb-session-relay-background, #14532d);
+  }
+
   .controls {
     display: flex;
     flex-wrap: wrap;

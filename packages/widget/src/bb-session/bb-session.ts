@@ -4,6 +4,7 @@ import {
   SessionCall,
   isFinalState,
   type CallState,
+  type ConnectionPath,
   type ErrorCode,
   type SessionCallOptions,
   type TicketResponse,
@@ -25,7 +26,7 @@ import {
  * controls for the microphone, the camera and leaving.
  *
  * The call starts on the first render after `signal-url` is set and the element is in
- * the document, so set `link`, `hostTicket` and `iceServers` before inserting it. A
+ * the document, so set `link`, `hostTicket`, `iceServers` and `relayOnly` before inserting it. A
  * client page needs no `link`: the element reads it from the page's own fragment and
  * then removes the fragment from the address bar. Removing the element leaves the call.
  *
@@ -42,6 +43,8 @@ import {
  * @csspart remote-video - The other person's video.
  * @csspart self-view - The small mirrored video of the local camera.
  * @csspart status - The line that says what is happening, in plain words.
+ * @csspart relay-indicator - Shown while the media goes through a TURN relay; with
+ *   `relay-only` it says that this side's network address is hidden.
  * @csspart controls - The row of buttons.
  * @csspart control - Every button.
  * @csspart microphone-button - The microphone toggle.
@@ -61,6 +64,8 @@ import {
  * @cssproperty --bb-session-self-view-border - Border colour of the self view.
  * @cssproperty --bb-session-status-font-size - Size of the status line.
  * @cssproperty --bb-session-danger - Colour of an error message.
+ * @cssproperty --bb-session-relay-foreground - Text colour of the relay indicator.
+ * @cssproperty --bb-session-relay-background - Background of the relay indicator.
  * @cssproperty --bb-session-danger-background - Background of the leave button.
  * @cssproperty --bb-session-control-size - Minimum height of a button.
  * @cssproperty --bb-session-control-radius - Corner radius of a button.
@@ -78,6 +83,7 @@ export class BbSession extends LitElement {
     link: { type: String },
     hostTicket: { attribute: false },
     iceServers: { attribute: false },
+    relayOnly: { type: Boolean, attribute: 'relay-only' },
     strings: { attribute: false },
     callState: { state: true },
     failure: { state: true },
@@ -85,6 +91,7 @@ export class BbSession extends LitElement {
     cameraOff: { state: true },
     localStream: { state: true },
     remoteStream: { state: true },
+    path: { state: true },
   };
 
   /** The bb-signal base URL (attribute `signal-url`). */
@@ -95,6 +102,11 @@ export class BbSession extends LitElement {
   hostTicket: TicketResponse | undefined;
   /** STUN and TURN servers for this session. Default: none (host candidates only). */
   iceServers: RTCIceServer[] | undefined;
+  /**
+   * Media only through a TURN relay, so the other person never learns this side's IP
+   * address (attribute `relay-only`). Needs TURN on bb-signal or in `iceServers`.
+   */
+  relayOnly = false;
   /** Replacement texts; only the keys given replace the defaults. */
   strings: BbSessionStringsOverride | undefined;
 
@@ -104,12 +116,18 @@ export class BbSession extends LitElement {
   private cameraOff = false;
   private localStream: MediaStream | undefined;
   private remoteStream: MediaStream | undefined;
+  private path: ConnectionPath | undefined;
   private call: SessionCall | undefined;
   private started = false;
 
   /** The current state of the call. */
   get state(): CallState {
     return this.callState;
+  }
+
+  /** How the media travels now, `relayed` or `direct`; undefined without media. */
+  get connectionPath(): ConnectionPath | undefined {
+    return this.path;
   }
 
   /** Leaves the session at once, without asking through `bb-leave`. */
@@ -138,6 +156,9 @@ export class BbSession extends LitElement {
     const strings = this.resolvedStrings;
     const over = isFinalState(this.callState);
     const noMedia = this.localStream === undefined || over;
+    // Always in the document, empty unless relayed: a live region must exist before
+    // its text changes for screen readers to announce the change.
+    const relayed = this.path === 'relayed' && !over;
     const status =
       this.callState === 'failed' && this.failure !== undefined
         ? errorText(strings, this.failure.code)
@@ -161,6 +182,15 @@ export class BbSession extends LitElement {
             playsinline
             muted
           ></video>
+          <p
+            part="relay-indicator"
+            class="relay-indicator ${relayed ? 'relayed' : ''}"
+            role="status"
+            aria-live="polite"
+            data-path=${over ? '' : (this.path ?? '')}
+          >
+            ${relayed ? (this.relayOnly ? strings.relayedAddressHidden : strings.relayed) : ''}
+          </p>
         </div>
         <p
           part="status"
@@ -232,6 +262,7 @@ export class BbSession extends LitElement {
       ...(link === undefined ? {} : { link }),
       ...(this.hostTicket === undefined ? {} : { hostTicket: this.hostTicket }),
       ...(this.iceServers === undefined ? {} : { iceServers: this.iceServers }),
+      relayOnly: this.relayOnly,
     };
     let call: SessionCall;
     try {
@@ -246,6 +277,7 @@ export class BbSession extends LitElement {
       this.callState = state;
       if (state === 'waiting' || isFinalState(state)) {
         this.remoteStream = undefined;
+        this.path = undefined;
       }
       if (isFinalState(state)) {
         this.localStream = undefined;
@@ -261,6 +293,9 @@ export class BbSession extends LitElement {
     });
     call.on('remotestream', ({ stream }) => {
       this.remoteStream = stream;
+    });
+    call.on('connectionpath', ({ path }) => {
+      this.path = path;
     });
     call.on('mediastatechange', ({ microphoneEnabled, cameraEnabled }) => {
       this.microphoneMuted = !microphoneEnabled;
