@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_HELP, findChromium } from './find-chromium.mjs';
+import { CHROMIUM_HELP, COTURN_HELP, findChromium, hasTurnserver } from './prerequisites.mjs';
 
 function run(label, command, args, env = process.env) {
   console.log(`\n== ${label}`);
@@ -13,14 +13,19 @@ function run(label, command, args, env = process.env) {
   return result.status === 0;
 }
 
+// Stop before anything else when the machine lacks what the tests need, and say how
+// to get it, instead of failing dozens of tests one by one.
 const chromium = findChromium();
-if (!chromium) {
-  console.error(`\n${CHROMIUM_HELP}\n`);
+const missing = [chromium ? undefined : CHROMIUM_HELP, hasTurnserver() ? undefined : COTURN_HELP];
+if (missing.some(Boolean)) {
+  console.error(`\n${missing.filter(Boolean).join('\n')}\n`);
   process.exit(1);
 }
 
 const checksPassed =
-  run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']) && run('lint', 'npm', ['run', 'lint']);
+  run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']) &&
+  run('lint', 'npm', ['run', 'lint']) &&
+  run('bundle size', 'node', ['scripts/check-size.mjs']);
 if (!checksPassed) {
   process.exit(1);
 }

@@ -1,0 +1,2 @@
+// Core alone (links, protocol, SessionCall) with its dependencies, PeerJS included.
+export * from '@bilateral-base/core';

@@ -1,0 +1,1 @@
+export { default } from '@daily-co/daily-js';
