@@ -70,6 +70,7 @@ export async function createSignalServer(options: SignalServerOptions = {}): Pro
   });
   const app = buildHttpApp({
     maxBodyBytes: config.maxBodyBytes,
+    requestsPerMinute: config.requestsPerMinute,
     origins,
     httpLog: loggers.named('signal:http'),
     rooms: {

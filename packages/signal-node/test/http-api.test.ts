@@ -245,3 +245,25 @@ describe('bb-signal HTTP API', () => {
     }
   });
 });
+
+describe('bb-signal HTTP request limit', () => {
+  it('answers 429 with Retry-After past the per-address limit, and never limits /healthz', async () => {
+    const server = await startServer({ requestsPerMinute: 5 });
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 7; attempt += 1) {
+      const answer = await call(server, 'POST', '/v1/tickets', {
+        body: { role: 'client', roomId: 'jQ6Oi_RB2MxuZekRq97eiw', proof: 'x'.repeat(43) },
+      });
+      statuses.push(answer.status);
+      if (answer.status === 429) {
+        expect(answer.headers['retry-after']).toBe('12');
+        expect(answer.json).toMatchObject({ error: { code: 'BB_ERR_RATE_LIMITED' } });
+      }
+    }
+    // Five answered on their merits (a wrong proof), then the limit.
+    expect(statuses).toEqual([403, 403, 403, 403, 403, 429, 429]);
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      expect((await call(server, 'GET', '/healthz')).status).toBe(200);
+    }
+  });
+});

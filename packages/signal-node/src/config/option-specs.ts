@@ -167,6 +167,14 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'Live sockets allowed from one remote address.',
   },
   {
+    name: 'requestsPerMinute',
+    flag: '--requests-per-minute',
+    env: 'BB_SIGNAL_REQUESTS_PER_MINUTE',
+    kind: 'integer',
+    defaultText: '120',
+    description: 'API requests allowed per remote address and minute (not /healthz).',
+  },
+  {
     name: 'heartbeatTimeoutMs',
     flag: '--heartbeat-timeout-ms',
     env: 'BB_SIGNAL_HEARTBEAT_TIMEOUT_MS',

@@ -34,6 +34,7 @@ export interface SignalServerOptions {
   messagesPerSecond?: number | undefined;
   messageBurst?: number | undefined;
   connectionsPerAddress?: number | undefined;
+  requestsPerMinute?: number | undefined;
   heartbeatTimeoutMs?: number | undefined;
   expireTimeoutMs?: number | undefined;
   logLevel?: LogLevelName | undefined;
@@ -66,6 +67,7 @@ export interface SignalConfig {
   readonly messagesPerSecond: number;
   readonly messageBurst: number;
   readonly connectionsPerAddress: number;
+  readonly requestsPerMinute: number;
   readonly heartbeatTimeoutMs: number;
   readonly expireTimeoutMs: number;
   readonly logLevel: LogLevelName;
@@ -107,6 +109,7 @@ const DEFAULTS = {
   messagesPerSecond: 50,
   messageBurst: 200,
   connectionsPerAddress: 20,
+  requestsPerMinute: 120,
   heartbeatTimeoutMs: 60_000,
   expireTimeoutMs: 5_000,
   logLevel: 'info',
@@ -152,6 +155,7 @@ const REQUIREMENTS: Readonly<Record<string, string>> = {
   messagesPerSecond: 'must be an integer from 1 to 10000',
   messageBurst: 'must be an integer from 1 to 100000',
   connectionsPerAddress: 'must be an integer from 1 to 100000',
+  requestsPerMinute: 'must be an integer from 1 to 1000000',
   heartbeatTimeoutMs: 'must be an integer from 100 to 3600000',
   expireTimeoutMs: 'must be an integer from 10 to 600000',
   logLevel: `must be one of ${LOG_LEVELS.join(', ')}`,
@@ -182,6 +186,7 @@ const OptionsSchema = z.strictObject({
   messagesPerSecond: integer(1, 10_000),
   messageBurst: integer(1, 100_000),
   connectionsPerAddress: integer(1, 100_000),
+  requestsPerMinute: integer(1, 1_000_000),
   heartbeatTimeoutMs: integer(100, 3_600_000),
   expireTimeoutMs: integer(10, 600_000),
   logLevel: z.optional(z.enum(LOG_LEVELS)),
@@ -261,6 +266,7 @@ export function parseSignalOptions(options: SignalServerOptions = {}): SignalCon
     messagesPerSecond: given.messagesPerSecond ?? DEFAULTS.messagesPerSecond,
     messageBurst: given.messageBurst ?? DEFAULTS.messageBurst,
     connectionsPerAddress: given.connectionsPerAddress ?? DEFAULTS.connectionsPerAddress,
+    requestsPerMinute: given.requestsPerMinute ?? DEFAULTS.requestsPerMinute,
     heartbeatTimeoutMs: given.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs,
     expireTimeoutMs: given.expireTimeoutMs ?? DEFAULTS.expireTimeoutMs,
     logLevel: given.logLevel ?? DEFAULTS.logLevel,

@@ -3,12 +3,14 @@ import type { Logger } from 'pino';
 import { HttpError, sendError } from './http-error.js';
 import type { OriginPolicy } from '../origin-policy.js';
 import { registerCors } from './cors.js';
+import { registerRequestLimiter } from './request-limiter.js';
 import { registerRoomsRoutes, type RoomsRoutesDeps } from './rooms-routes.js';
 import { registerTicketsRoutes, type TicketsRoutesDeps } from './tickets-routes.js';
 import { registerTurnRoutes, type TurnRoutesDeps } from './turn-routes.js';
 
 export interface HttpAppDeps {
   readonly maxBodyBytes: number;
+  readonly requestsPerMinute: number;
   readonly origins: OriginPolicy;
   readonly httpLog: Logger;
   readonly rooms: RoomsRoutesDeps;
@@ -34,6 +36,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   app.removeContentTypeParser('text/plain');
 
   registerCors(app, deps.origins);
+  registerRequestLimiter(app, deps.requestsPerMinute);
 
   app.addHook('onResponse', async (request, reply) => {
     const fields = {
