@@ -44,3 +44,41 @@ export function median(values: readonly number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
+
+/** One inbound video stream of a page, from getStats `inbound-rtp`. */
+export interface InboundVideo {
+  /** The id of the receiving MediaStreamTrack (`trackIdentifier`). */
+  readonly trackId: string;
+  readonly framesDecoded: number;
+  readonly frameWidth: number | undefined;
+  readonly frameHeight: number | undefined;
+}
+
+/**
+ * Every inbound video stream over the page's open RTCPeerConnections, so a test can tell
+ * the screen share from the camera by the track it arrives on.
+ */
+export function inboundVideo(page: Page): Promise<InboundVideo[]> {
+  return page.evaluate(async () => {
+    const connections = (window as unknown as { __bbPeerConnections: RTCPeerConnection[] })
+      .__bbPeerConnections;
+    const found: InboundVideo[] = [];
+    for (const pc of connections) {
+      if (pc.connectionState === 'closed') {
+        continue;
+      }
+      const report = await pc.getStats();
+      report.forEach((entry: Record<string, unknown>) => {
+        if (entry['type'] === 'inbound-rtp' && entry['kind'] === 'video') {
+          found.push({
+            trackId: String(entry['trackIdentifier']),
+            framesDecoded: Number(entry['framesDecoded'] ?? 0),
+            frameWidth: entry['frameWidth'] as number | undefined,
+            frameHeight: entry['frameHeight'] as number | undefined,
+          });
+        }
+      });
+    }
+    return found;
+  });
+}

@@ -24,4 +24,6 @@ export interface TestWindow {
   callStates?: string[];
   endedReason?: string;
   remoteStreamEvents?: number;
+  /** Every `screenshare` state the call reported, in order. */
+  shareStates?: string[];
 }

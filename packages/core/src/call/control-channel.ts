@@ -2,11 +2,20 @@ import * as z from 'zod/mini';
 
 /**
  * Messages on the control channel, the reliable PeerJS DataConnection (JSON
- * serialization) that both participants open before any media. For now it carries only
- * the goodbye; the fingerprint proof will travel here too.
+ * serialization) that both participants open before any media. It carries the goodbye
+ * and the screen-share coordination; the fingerprint proof will travel here too.
+ *
+ * The share messages describe the sender's own share (`share-started`, `share-paused`,
+ * `share-resumed`, `share-stopped`), except `share-stop-request`, which the host sends
+ * to ask the client to stop its share.
  */
 export const ControlMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('bye') }),
+  z.strictObject({ type: z.literal('share-started') }),
+  z.strictObject({ type: z.literal('share-paused') }),
+  z.strictObject({ type: z.literal('share-resumed') }),
+  z.strictObject({ type: z.literal('share-stopped') }),
+  z.strictObject({ type: z.literal('share-stop-request') }),
 ]);
 export type ControlMessage = z.infer<typeof ControlMessageSchema>;
 

@@ -1,6 +1,7 @@
 import type { BbError } from '../errors/index.js';
 import type { ErrorCode } from '../errors/index.js';
 import type { ConnectionPath } from './connection-path.js';
+import type { ScreenShareChange } from './screen-share.js';
 import type { CallState } from './state-machine.js';
 
 /** Why a call ended: this side left, or the other participant said goodbye. */
@@ -42,6 +43,8 @@ export interface SessionCallEventMap {
   mediastatechange: MediaEnabledState;
   /** The media's selected ICE candidate pair is known, or changed to another kind. */
   connectionpath: { readonly path: ConnectionPath };
+  /** A screen share started, paused, resumed or stopped, on either side. */
+  screenshare: ScreenShareChange;
   error: BbError;
   ended: { readonly reason: CallEndReason };
 }

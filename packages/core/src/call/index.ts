@@ -11,3 +11,6 @@ export type {
   CallEndReason,
   MediaEnabledState,
 } from './events.js';
+export type { ScreenShareOptions, ShareSurface } from './screen-share-options.js';
+export type { ScreenShareState, ScreenShareChange } from './screen-share.js';
+export { elementCaptureApi, type ElementCaptureApi } from './element-capture.js';

@@ -6,7 +6,7 @@ import type { Role, TicketResponse } from '../protocol/index.js';
 import { ConnectionPathProbe, type ConnectionPath } from './connection-path.js';
 import { CONTROL_LABEL, parseControlMessage, type ControlMessage } from './control-channel.js';
 import { isPeerUnavailable, mapPeerError } from './error-mapping.js';
-import { TypedEmitter, type CallEndReason, type CallStateReason } from './events.js';
+import type { CallEndReason, CallStateReason } from './events.js';
 import { drainThenClose } from './drain.js';
 import { decideIncoming, type OutgoingState } from './glare.js';
 import { resolveIceServers } from './ice-servers.js';
@@ -19,6 +19,8 @@ import {
 import { peerConstructorOptions } from './peer-options.js';
 import { loadPeerConstructor } from './peer-loader.js';
 import { RemoteMedia } from './remote-media.js';
+import { isScreenCall, type ShareLink } from './screen-share.js';
+import { ScreenSharingCall } from './screen-sharing-call.js';
 import { CallStateMachine, canTransition, isFinalState, type CallState } from './state-machine.js';
 import { obtainTicket } from './ticket.js';
 
@@ -41,7 +43,7 @@ const log = createLogger('core:call');
  * Media therefore never starts before the control channel exists, which is where the
  * fingerprint proof will run.
  */
-export class SessionCall extends TypedEmitter {
+export class SessionCall extends ScreenSharingCall {
   private readonly options: ResolvedCallOptions;
   private readonly machine = new CallStateMachine();
   private ticket: TicketResponse | undefined;
@@ -191,6 +193,16 @@ export class SessionCall extends TypedEmitter {
     setTracksEnabled(this.local, 'video', enabled);
     this.emitMediaState();
     return this.cameraEnabled;
+  }
+
+  protected shareLink(): ShareLink | undefined {
+    const { peer, control, role } = this;
+    const live = this.state === 'connected' || this.state === 'reconnecting';
+    if (!live || peer === undefined || control === undefined) {
+      return undefined;
+    }
+    const send = (message: ControlMessage) => void control.send(message);
+    return { peer, remotePeerId: this.remotePeerId, role, send };
   }
 
   private get isOver(): boolean {
@@ -366,6 +378,8 @@ export class SessionCall extends TypedEmitter {
     const message = parseControlMessage(data);
     if (message?.type === 'bye') {
       this.finish('peer-left');
+    } else if (message !== undefined) {
+      this.share.onControlMessage(message);
     }
   }
 
@@ -396,7 +410,11 @@ export class SessionCall extends TypedEmitter {
   }
 
   private onIncomingCall(call: MediaConnection): void {
-    // Only the host places media calls, and only to its partner.
+    if (isScreenCall(call)) {
+      this.acceptScreenCall(call);
+      return;
+    }
+    // Only the host places camera calls, and only to its partner.
     if (this.isOver || this.role !== 'client' || call.peer !== this.remotePeerId) {
       call.close();
       return;
@@ -437,6 +455,7 @@ export class SessionCall extends TypedEmitter {
   }
 
   private closeMedia(): void {
+    this.share.reset();
     this.media.close();
     this.path.reset();
   }

@@ -51,6 +51,12 @@ export const ERROR_CODES = {
   BB_ERR_SIGNAL_RESPONSE_INVALID:
     'The signalling server answered with a body that does not match the protocol.',
   BB_ERR_RELAY_UNAVAILABLE: 'A relay-only call was asked for, but no TURN server is available.',
+
+  // Screen sharing
+  BB_ERR_SHARE_BUSY: 'A screen is already being shared in this session; one share at a time.',
+  BB_ERR_SHARE_UNSUPPORTED: 'This browser cannot share what was asked for.',
+  BB_ERR_SHARE_CANCELLED: 'The screen share was cancelled or not allowed; the call continues.',
+  BB_ERR_SHARE_FAILED: 'The screen could not be captured or sent; the call continues.',
 } as const;
 
 /** A stable error code, for example `BB_ERR_LINK_MALFORMED`. */

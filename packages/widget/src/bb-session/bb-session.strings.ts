@@ -19,6 +19,25 @@ export interface BbSessionStrings {
   readonly controls: string;
   readonly remoteVideo: string;
   readonly selfView: string;
+  /** Opens the browser's picker for a tab, window or screen. */
+  readonly shareScreen: string;
+  /** Shares only the element the page set as `shareElement`. */
+  readonly sharePartOfPage: string;
+  readonly pauseShare: string;
+  readonly stopShare: string;
+  /** Label and caption of the sharer's preview. */
+  readonly sharePreview: string;
+  readonly sharePausedPreview: string;
+  readonly remoteScreen: string;
+  /** Shown over the other person's share while they have paused it. */
+  readonly sharePausedByOther: string;
+  readonly fillView: string;
+  readonly fullScreen: string;
+  /** The host's button that stops the client's share. */
+  readonly stopRemoteShare: string;
+  readonly shareBusy: string;
+  readonly shareUnsupported: string;
+  readonly shareFailed: string;
 }
 
 /** A partial override: only the keys given replace the defaults, `status` key by key. */
@@ -54,6 +73,20 @@ export const DEFAULT_STRINGS: BbSessionStrings = Object.freeze({
   controls: 'Session controls',
   remoteVideo: 'The other person',
   selfView: 'Your camera',
+  shareScreen: 'Share screen',
+  sharePartOfPage: 'Share a part of this page',
+  pauseShare: 'Pause sharing',
+  stopShare: 'Stop sharing',
+  sharePreview: 'What the other person sees',
+  sharePausedPreview: 'Paused: the other person sees nothing new',
+  remoteScreen: "The other person's shared screen",
+  sharePausedByOther: 'Paused by the other person',
+  fillView: 'Fill the view',
+  fullScreen: 'Full screen',
+  stopRemoteShare: 'Stop their sharing',
+  shareBusy: 'The other person is sharing. Only one of you can share at a time.',
+  shareUnsupported: 'This browser cannot share that. Try sharing a tab or a window.',
+  shareFailed: 'Sharing could not start. Try again.',
 });
 
 /** Merges an override into the defaults. */
@@ -63,6 +96,20 @@ export function mergeStrings(override: BbSessionStringsOverride | undefined): Bb
     ...override,
     status: { ...DEFAULT_STRINGS.status, ...override?.status },
   };
+}
+
+/** The sentence shown when a share fails with `code`; empty when the user cancelled. */
+export function shareErrorText(strings: BbSessionStrings, code: ErrorCode): string {
+  switch (code) {
+    case 'BB_ERR_SHARE_CANCELLED':
+      return '';
+    case 'BB_ERR_SHARE_BUSY':
+      return strings.shareBusy;
+    case 'BB_ERR_SHARE_UNSUPPORTED':
+      return strings.shareUnsupported;
+    default:
+      return strings.shareFailed;
+  }
 }
 
 /** The sentence shown for a failure with `code`. */

@@ -59,6 +59,79 @@ export const bbSessionStyles = css`
     transform: scaleX(-1);
   }
 
+  .share-video {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    object-fit: contain;
+    background: var(--bb-session-stage-background, #000);
+  }
+
+  .share-video.cover {
+    object-fit: cover;
+  }
+
+  /* While a share is shown, the other person's camera moves to a small corner view. */
+  .stage.receiving .remote {
+    position: absolute;
+    top: 12px;
+    right: 12px;
+    z-index: 1;
+    width: var(--bb-session-share-camera-width, 22%);
+    height: auto;
+    aspect-ratio: 4 / 3;
+    border-radius: calc(var(--bb-session-radius, 12px) * 0.5);
+    background: #000;
+  }
+
+  .stage.receiving .self {
+    z-index: 1;
+  }
+
+  .share-paused {
+    position: absolute;
+    inset: 0;
+    z-index: 2;
+    display: none;
+    margin: 0;
+    place-items: center;
+    font-size: 1.25rem;
+    color: var(--bb-session-paused-foreground, #f4f4f5);
+    background: var(--bb-session-paused-background, rgba(24, 24, 27, 0.92));
+  }
+
+  .share-paused.shown {
+    display: grid;
+  }
+
+  .share-preview-frame {
+    margin: 0;
+    align-self: center;
+    width: var(--bb-session-share-preview-width, 40%);
+    font-size: 0.875rem;
+    text-align: center;
+  }
+
+  .share-preview {
+    width: 100%;
+    aspect-ratio: 16 / 9;
+    object-fit: contain;
+    background: #000;
+    border: 2px solid var(--bb-session-share-preview-border, #fbbf24);
+    border-radius: calc(var(--bb-session-radius, 12px) * 0.5);
+  }
+
+  .share-notice {
+    flex-basis: 100%;
+    margin: 0;
+    text-align: center;
+  }
+
+  [hidden] {
+    display: none !important;
+  }
+
   .status {
     margin: 0;
     min-height: 1.5em;

@@ -2,10 +2,13 @@ import {
   BbError,
   LINK_KEY_PARAM,
   SessionCall,
+  elementCaptureApi,
+  isBbError,
   isFinalState,
   type CallState,
   type ConnectionPath,
   type ErrorCode,
+  type ScreenShareState,
   type SessionCallOptions,
   type TicketResponse,
 } from '@bilateral-base/core';
@@ -13,17 +16,32 @@ import { LitElement, html, type PropertyDeclarations, type PropertyValues } from
 import { createErrorEvent } from '../events/bb-error.js';
 import { createLeaveEvent } from '../events/bb-leave.js';
 import { createStateChangeEvent } from '../events/bb-state-change.js';
+import {
+  renderRemoteShare,
+  renderShareControls,
+  renderSharePreview,
+  type ShareFit,
+  type ShareView,
+} from './bb-session.share.js';
 import { bbSessionStyles } from './bb-session.styles.js';
 import {
   errorText,
   mergeStrings,
+  shareErrorText,
   type BbSessionStrings,
   type BbSessionStringsOverride,
 } from './bb-session.strings.js';
 
 /**
  * A complete one-to-one session: the other person's video, a mirrored self view, and
- * controls for the microphone, the camera and leaving.
+ * controls for the microphone, the camera, screen sharing and leaving.
+ *
+ * Screen sharing: either person may share a tab, a window or (when they pick it) a
+ * screen, one at a time, while both cameras keep flowing. The sharer sees a preview of
+ * exactly what is sent and can pause or stop; the other side sees the share large with
+ * the camera small, can fit or fill it and go full screen, and sees a paused notice
+ * instead of a frozen frame. Set `shareElement` to offer sharing only that element of
+ * this page; the choice appears only in browsers that can do it (Chromium).
  *
  * The call starts on the first render after `signal-url` is set and the element is in
  * the document, so set `link`, `hostTicket`, `iceServers` and `relayOnly` before inserting it. A
@@ -50,6 +68,18 @@ import {
  * @csspart microphone-button - The microphone toggle.
  * @csspart camera-button - The camera toggle.
  * @csspart leave-button - The leave button.
+ * @csspart share-button - Opens the browser's picker to share a tab, window or screen.
+ * @csspart share-element-button - Shares only `shareElement`; hidden where unsupported.
+ * @csspart share-pause-button - Pauses or resumes this side's share (aria-pressed).
+ * @csspart share-stop-button - Stops this side's share.
+ * @csspart share-preview-frame - The box around the sharer's preview and its caption.
+ * @csspart share-preview - The sharer's preview of exactly the track being sent.
+ * @csspart share-video - The other person's shared screen, shown large.
+ * @csspart share-paused - The notice over the other person's share while it is paused.
+ * @csspart share-fit-button - Switches the shared screen between fit and fill.
+ * @csspart fullscreen-button - Shows the stage full screen.
+ * @csspart share-stop-remote-button - The host's button that stops the client's share.
+ * @csspart share-notice - Says why a share could not start.
  *
  * @cssproperty --bb-session-background - Background of the component.
  * @cssproperty --bb-session-foreground - Text colour.
@@ -74,6 +104,11 @@ import {
  * @cssproperty --bb-session-control-pressed-background - A pressed toggle's background.
  * @cssproperty --bb-session-control-pressed-foreground - A pressed toggle's text colour.
  * @cssproperty --bb-session-focus-ring - Keyboard focus outline colour.
+ * @cssproperty --bb-session-share-camera-width - Width of the camera while a share is shown.
+ * @cssproperty --bb-session-paused-foreground - Text colour of the paused notice.
+ * @cssproperty --bb-session-paused-background - Background of the paused notice.
+ * @cssproperty --bb-session-share-preview-width - Width of the sharer's preview.
+ * @cssproperty --bb-session-share-preview-border - Border colour of the sharer's preview.
  */
 export class BbSession extends LitElement {
   static override styles = bbSessionStyles;
@@ -85,6 +120,7 @@ export class BbSession extends LitElement {
     iceServers: { attribute: false },
     relayOnly: { type: Boolean, attribute: 'relay-only' },
     strings: { attribute: false },
+    shareElement: { attribute: false },
     callState: { state: true },
     failure: { state: true },
     microphoneMuted: { state: true },
@@ -92,6 +128,9 @@ export class BbSession extends LitElement {
     localStream: { state: true },
     remoteStream: { state: true },
     path: { state: true },
+    shareState: { state: true },
+    shareFit: { state: true },
+    shareNotice: { state: true },
   };
 
   /** The bb-signal base URL (attribute `signal-url`). */
@@ -109,6 +148,11 @@ export class BbSession extends LitElement {
   relayOnly = false;
   /** Replacement texts; only the keys given replace the defaults. */
   strings: BbSessionStringsOverride | undefined;
+  /**
+   * An element of this page that may be shared on its own (a worksheet panel, say),
+   * without the rest of the tab. Unset: only whole tabs, windows and screens.
+   */
+  shareElement: Element | undefined;
 
   private callState: CallState = 'idle';
   private failure: { code: ErrorCode; message: string } | undefined;
@@ -119,6 +163,9 @@ export class BbSession extends LitElement {
   private path: ConnectionPath | undefined;
   private call: SessionCall | undefined;
   private started = false;
+  private shareState: ScreenShareState = 'none';
+  private shareFit: ShareFit = 'contain';
+  private shareNotice = '';
 
   /** The current state of the call. */
   get state(): CallState {
@@ -145,6 +192,8 @@ export class BbSession extends LitElement {
     super.updated(changed);
     this.attachStream('.remote', this.remoteStream);
     this.attachStream('.self', this.localStream);
+    this.attachStream('.share-video', this.call?.remoteScreenStream);
+    this.attachStream('.share-preview', this.call?.localScreenStream);
     if (!this.started && this.isConnected && typeof this.signalUrl === 'string') {
       this.started = true;
       // Started after this update, so the state changes it causes render normally.
@@ -163,9 +212,12 @@ export class BbSession extends LitElement {
       this.callState === 'failed' && this.failure !== undefined
         ? errorText(strings, this.failure.code)
         : strings.status[this.callState];
+    const share = this.shareView(strings);
+    const receiving = this.shareState === 'remote' || this.shareState === 'remote-paused';
     return html`
       <div part="base" class="base">
-        <div part="stage" class="stage">
+        <div part="stage" class="stage ${receiving ? 'receiving' : ''}">
+          ${renderRemoteShare(share)}
           <video
             part="remote-video"
             class="remote"
@@ -192,6 +244,7 @@ export class BbSession extends LitElement {
             ${relayed ? (this.relayOnly ? strings.relayedAddressHidden : strings.relayed) : ''}
           </p>
         </div>
+        ${renderSharePreview(share)}
         <p
           part="status"
           class="status ${this.callState}"
@@ -225,6 +278,7 @@ export class BbSession extends LitElement {
           >
             ${strings.turnOffCamera}
           </button>
+          ${renderShareControls(share)}
           <button
             part="control leave-button"
             class="leave"
@@ -294,6 +348,12 @@ export class BbSession extends LitElement {
     call.on('remotestream', ({ stream }) => {
       this.remoteStream = stream;
     });
+    call.on('screenshare', ({ state }) => {
+      this.shareState = state;
+      if (state !== 'none') {
+        this.shareNotice = '';
+      }
+    });
     call.on('connectionpath', ({ path }) => {
       this.path = path;
     });
@@ -346,6 +406,48 @@ export class BbSession extends LitElement {
 
   private toggleCamera(): void {
     this.call?.setCameraEnabled(this.cameraOff);
+  }
+
+  private shareView(strings: BbSessionStrings): ShareView {
+    return {
+      strings,
+      state: this.shareState,
+      role: this.call?.role,
+      canStart: this.callState === 'connected',
+      canShareElement: this.shareElement !== undefined && elementCaptureApi() !== undefined,
+      fit: this.shareFit,
+      notice: this.shareNotice,
+      start: (element) => this.startShare(element),
+      togglePause: () => {
+        const call = this.call;
+        void (this.shareState === 'local-paused'
+          ? call?.resumeScreenShare()
+          : call?.pauseScreenShare());
+      },
+      stop: () => this.call?.stopScreenShare(),
+      stopRemote: () => this.call?.requestRemoteShareStop(),
+      toggleFit: () => {
+        this.shareFit = this.shareFit === 'contain' ? 'cover' : 'contain';
+      },
+      fullScreen: () => {
+        void this.renderRoot
+          .querySelector('.stage')
+          ?.requestFullscreen?.()
+          .catch(() => undefined);
+      },
+    };
+  }
+
+  private startShare(element: boolean): void {
+    const call = this.call;
+    const target = element ? this.shareElement : undefined;
+    this.shareNotice = '';
+    call
+      ?.startScreenShare(target === undefined ? {} : { element: target })
+      .catch((error: unknown) => {
+        const code = isBbError(error) ? error.code : 'BB_ERR_SHARE_FAILED';
+        this.shareNotice = shareErrorText(this.resolvedStrings, code);
+      });
   }
 
   private requestLeave(): void {
