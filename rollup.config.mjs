@@ -12,6 +12,10 @@ const CORE_ENTRIES = {
   index: 'packages/core/src/index.ts',
   links: 'packages/core/src/links/index.ts',
   protocol: 'packages/core/src/protocol/index.ts',
+  // Account bodies and the password policy are their own entries, so pages that never
+  // register or log in (and the <bb-session> bundle) do not carry them.
+  accounts: 'packages/core/src/protocol/accounts.ts',
+  password: 'packages/core/src/password/index.ts',
   errors: 'packages/core/src/errors/index.ts',
 };
 const WIDGET_ENTRIES = {

@@ -38,11 +38,18 @@ describe('SessionCall options', () => {
     expect(Object.isFrozen(options)).toBe(true);
   });
 
-  it('a host ticket makes a host, with or without the matching link', () => {
-    expect(resolveCallOptions({ signalUrl: SIGNAL, hostTicket: hostTicket() }).role).toBe('host');
+  it('a host ticket with the matching link makes a host', () => {
     const both = resolveCallOptions({ signalUrl: SIGNAL, link, hostTicket: hostTicket() });
     expect(both.role).toBe('host');
     expect(both.roomId).toBe(link.roomId);
+  });
+
+  it('refuses a host ticket without the link, whose binding key the proof needs', () => {
+    const error = thrownBy(() =>
+      resolveCallOptions({ signalUrl: SIGNAL, hostTicket: hostTicket() }),
+    );
+    expect(isBbError(error) && error.code).toBe('BB_ERR_INVALID_ARGUMENT');
+    expect((error as Error).message).toContain('options.link is required');
   });
 
   it('the constructor exposes role and room and starts idle', () => {

@@ -20,6 +20,12 @@ const REDACTED_FIELDS = [
   'username',
   'credential',
   'password',
+  'currentPassword',
+  'newPassword',
+  'passwordHash',
+  'tokenHash',
+  'email',
+  'cookie',
   'authorization',
   'url',
   'ip',
@@ -38,7 +44,8 @@ export type LoggerName =
   | 'signal:rooms'
   | 'signal:tickets'
   | 'signal:turn'
-  | 'signal:socket';
+  | 'signal:socket'
+  | 'signal:accounts';
 
 export interface SignalLoggers {
   readonly root: Logger;

@@ -8,14 +8,18 @@ import {
   type SignalConfig,
   type SignalServerOptions,
 } from './config/options.js';
+import { AccountService } from './accounts/account-service.js';
+import { LoginThrottle } from './accounts/login-throttle.js';
+import { ScryptHasher } from './accounts/password-hasher.js';
 import { TicketSigner } from './crypto/tickets.js';
 import { buildHttpApp } from './http/app.js';
+import { isLoopbackHost } from './http/session-cookie.js';
 import { createLoggers, type SignalLoggers } from './logging.js';
 import { OriginPolicy } from './origin-policy.js';
 import { MemoryRelay } from './socket/relay.js';
 import { MemorySessionSlots } from './socket/session-slots.js';
 import { SignalSocketServer } from './socket/socket-server.js';
-import type { RoomRegistry } from './storage/room-registry.js';
+import { AccountStore } from './storage/account-store.js';
 import { SqliteRoomRegistry } from './storage/sqlite-room-registry.js';
 
 /** A running bb-signal. */
@@ -28,6 +32,9 @@ export interface SignalServer {
   /** Closes every socket (1001), then the HTTP server, then the database. */
   close(): Promise<void>;
 }
+
+/** OWASP's scrypt recommendation, N=2^17; lower values are for tests. */
+const DEFAULT_PASSWORD_HASH_COST = 17;
 
 /** Messages waiting for one absent partner; an offer and its candidates fit easily. */
 const MAX_QUEUED_MESSAGES = 64;
@@ -68,6 +75,19 @@ export async function createSignalServer(options: SignalServerOptions = {}): Pro
     origins,
     log: socketLog,
   });
+  const store = new AccountStore(registry.database);
+  const accountLog = loggers.named('signal:accounts');
+  const accounts = new AccountService({
+    store,
+    hasher: new ScryptHasher({ N: 2 ** config.passwordHashCost, r: 8, p: 1 }),
+    throttle: new LoginThrottle(),
+    now: config.now,
+    loginIdleMs: config.loginIdleSeconds * 1000,
+    loginMaxMs: config.loginMaxSeconds * 1000,
+    log: accountLog,
+  });
+  const closeRoom = (roomId: string): number => sockets.closeRoom(roomId);
+  const cookie = { secure: !isLoopbackHost(config.host) };
   const app = buildHttpApp({
     maxBodyBytes: config.maxBodyBytes,
     requestsPerMinute: config.requestsPerMinute,
@@ -77,7 +97,7 @@ export async function createSignalServer(options: SignalServerOptions = {}): Pro
       apiKeys: config.apiKeys,
       registry,
       now: config.now,
-      closeRoom: (roomId) => sockets.closeRoom(roomId),
+      closeRoom,
       log: loggers.named('signal:rooms'),
     },
     tickets: {
@@ -85,6 +105,9 @@ export async function createSignalServer(options: SignalServerOptions = {}): Pro
       signer,
       peerIdSecret: secret,
       registry,
+      accounts,
+      store,
+      origins,
       log: loggers.named('signal:tickets'),
     },
     turn: {
@@ -94,6 +117,8 @@ export async function createSignalServer(options: SignalServerOptions = {}): Pro
       slots,
       log: loggers.named('signal:turn'),
     },
+    account: { accounts, store, origins, cookie, closeRoom, log: accountLog },
+    profiles: { accounts, store, origins, now: config.now, closeRoom, log: accountLog },
   });
   app.server.on('upgrade', sockets.onUpgrade);
 
@@ -108,6 +133,9 @@ export async function createSignalServer(options: SignalServerOptions = {}): Pro
     ]);
   }
 
+  // The dummy hash for unknown emails is made now, so the first such login costs the
+  // same one scrypt run as every later one.
+  await accounts.prepare();
   const { port } = app.server.address() as AddressInfo;
   warnAboutGaps(config, loggers);
   serverLog.info({ port }, 'listening');
@@ -139,7 +167,7 @@ function ticketSecretBytes(config: SignalConfig, loggers: SignalLoggers): Uint8A
   return randomBytes(32);
 }
 
-function openRegistry(config: SignalConfig): RoomRegistry {
+function openRegistry(config: SignalConfig): SqliteRoomRegistry {
   try {
     return new SqliteRoomRegistry(config.databasePath, config.now());
   } catch (cause) {
@@ -156,6 +184,12 @@ function warnAboutGaps(config: SignalConfig, loggers: SignalLoggers): void {
   }
   if (config.allowedOrigins.length === 0) {
     log.warn('no allowedOrigins configured: browsers cannot request tickets nor connect');
+  }
+  if (config.passwordHashCost < DEFAULT_PASSWORD_HASH_COST) {
+    log.warn(
+      { passwordHashCost: config.passwordHashCost },
+      'passwordHashCost is below 17: therapist passwords are cheaper to crack; use it only in tests',
+    );
   }
   if (!config.turnUrls.some(isTurnUrl)) {
     log.warn('no TURN configured: calls between networks that block direct paths fail');

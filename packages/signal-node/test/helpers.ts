@@ -22,6 +22,9 @@ export async function startServer(options: SignalServerOptions = {}): Promise<Si
     allowedOrigins: [ORIGIN],
     ticketSecret: TICKET_SECRET,
     logLevel: 'silent',
+    // The dummy login hash is made at start; the default cost (2^17) would spend 128 MiB
+    // and half a second of a shared core on every server these tests start.
+    passwordHashCost: 10,
     ...options,
   });
   running.add(server);

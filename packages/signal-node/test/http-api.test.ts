@@ -174,12 +174,14 @@ describe('bb-signal HTTP API', () => {
     expect(allowed.status).toBe(204);
     expect(allowed.headers['access-control-allow-origin']).toBe(ORIGIN);
     expect(allowed.headers['access-control-allow-methods']).toContain('POST');
-    expect(allowed.headers['access-control-allow-credentials']).toBeUndefined();
+    // Listed origins carry the therapist's SameSite=Strict session cookie.
+    expect(allowed.headers['access-control-allow-credentials']).toBe('true');
     const refused = await call(server, 'OPTIONS', '/v1/tickets', {
       headers: { origin: 'http://evil.example', ...preflight },
     });
     expectError(refused, 403, 'BB_ERR_ORIGIN_FORBIDDEN');
     expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    expect(refused.headers['access-control-allow-credentials']).toBeUndefined();
   });
 
   it('refuses state-changing requests from a forbidden Origin, even with the API key', async () => {

@@ -53,6 +53,7 @@ describe('SQLite room registry', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.prepare('SELECT version, name, applied_at FROM migrations').all()).toEqual([
         { version: 1, name: 'rooms', applied_at: 1 },
+        { version: 2, name: 'accounts', applied_at: 1 },
       ]);
       const columns = db.prepare("SELECT name FROM pragma_table_info('rooms')").all();
       expect(columns).toEqual([
@@ -60,11 +61,18 @@ describe('SQLite room registry', () => {
         { name: 'proof_hash' },
         { name: 'created_at' },
         { name: 'revoked_at' },
+        { name: 'client_profile_id' },
       ]);
       const tables = db
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .all();
-      expect(tables).toEqual([{ name: 'migrations' }, { name: 'rooms' }]);
+      expect(tables).toEqual([
+        { name: 'client_profiles' },
+        { name: 'migrations' },
+        { name: 'rooms' },
+        { name: 'sessions' },
+        { name: 'therapists' },
+      ]);
     } finally {
       db.close();
     }

@@ -41,6 +41,11 @@ export interface SessionCallEventMap {
   localstream: { readonly stream: MediaStream };
   remotestream: { readonly stream: MediaStream };
   mediastatechange: MediaEnabledState;
+  /**
+   * The fingerprint proof passed (the call is about to be `connected`). The safety code
+   * is the same on both sides unless someone sits in the middle holding the link.
+   */
+  verified: { readonly safetyCode: string };
   /** The media's selected ICE candidate pair is known, or changed to another kind. */
   connectionpath: { readonly path: ConnectionPath };
   /** A screen share started, paused, resumed or stopped, on either side. */

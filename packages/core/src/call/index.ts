@@ -13,4 +13,6 @@ export type {
 } from './events.js';
 export type { ScreenShareOptions, ShareSurface } from './screen-share-options.js';
 export type { ScreenShareState, ScreenShareChange } from './screen-share.js';
+export type { SecuritySummary, FrameEncryptionState } from '../verification/index.js';
+export { PROOF_TIMEOUT_MS } from '../verification/index.js';
 export { elementCaptureApi, type ElementCaptureApi } from './element-capture.js';

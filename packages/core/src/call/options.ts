@@ -13,13 +13,13 @@ import { signalEndpoint } from './peer-options.js';
  * What `new SessionCall(options)` accepts.
  *
  * A client passes `link`; the host passes the `hostTicket` its practice site's backend
- * obtained with the API key, and usually also the `link` it created, which must name the
- * same room.
+ * obtained with the API key, and the `link` it created, which must name the same room: the
+ * binding key in the link is what both sides prove to each other before any media.
  */
 export interface SessionCallOptions {
   /** The bb-signal base URL, for example `https://signal.example/`. */
   readonly signalUrl: string;
-  /** The session link, key in its fragment. Required for a client. */
+  /** The session link, key in its fragment. Required for both roles. */
   readonly link?: string | SessionLink;
   /** The host's ticket, from `POST /v1/tickets` with the integrator API key. */
   readonly hostTicket?: TicketResponse;
@@ -45,7 +45,7 @@ export interface ResolvedCallOptions {
   readonly signalUrl: string;
   readonly role: Role;
   readonly roomId: string;
-  readonly link: SessionLink | undefined;
+  readonly link: SessionLink;
   readonly hostTicket: TicketResponse | undefined;
   readonly iceServers: readonly RTCIceServer[];
   readonly relayOnly: boolean;
@@ -130,7 +130,14 @@ export function resolveCallOptions(options: unknown): ResolvedCallOptions {
       'SessionCall: options.hostTicket.role must be "host"; a client joins with options.link',
     );
   }
-  if (hostTicket !== undefined && link !== undefined && hostTicket.roomId !== link.roomId) {
+  if (link === undefined) {
+    throw new BbError(
+      'BB_ERR_INVALID_ARGUMENT',
+      'SessionCall: options.link is required with options.hostTicket; its binding key proves ' +
+        'the host to the client',
+    );
+  }
+  if (hostTicket !== undefined && hostTicket.roomId !== link.roomId) {
     throw new BbError(
       'BB_ERR_INVALID_ARGUMENT',
       'SessionCall: options.hostTicket.roomId does not match the room of options.link',
@@ -156,7 +163,7 @@ export function resolveCallOptions(options: unknown): ResolvedCallOptions {
   return Object.freeze({
     signalUrl: input.signalUrl,
     role: hostTicket === undefined ? 'client' : 'host',
-    roomId: hostTicket?.roomId ?? (link as SessionLink).roomId,
+    roomId: hostTicket?.roomId ?? link.roomId,
     link,
     hostTicket: hostTicket === undefined ? undefined : Object.freeze({ ...hostTicket }),
     iceServers,

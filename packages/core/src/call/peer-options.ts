@@ -76,6 +76,7 @@ export function peerConstructorOptions(
   ticket: string,
   iceServers: readonly RTCIceServer[],
   relayOnly = false,
+  certificate?: RTCCertificate,
 ): PeerConstructorOptions {
   return {
     ...signalEndpoint(signalUrl),
@@ -87,6 +88,9 @@ export function peerConstructorOptions(
       // 'relay' makes the browser gather, offer and use relay candidates only, so no
       // host or server-reflexive address reaches the other side (W3C webrtc-pc 4.2.5).
       iceTransportPolicy: relayOnly ? 'relay' : 'all',
+      // One certificate for every connection, so every connection shows the fingerprint
+      // the control channel proved (W3C webrtc-pc 4.2.1, `certificates`).
+      ...(certificate === undefined ? {} : { certificates: [certificate] }),
     },
     debug: 0,
   };

@@ -41,20 +41,26 @@ export class RemoteMedia {
     return call;
   }
 
-  /** Makes `call` the current media call, closing any previous one. */
-  watch(call: MediaConnection): void {
+  /**
+   * Makes `call` the current media call, closing any previous one. Its stream is passed
+   * on only once `vetted` resolves true: media may arrive before the connection's
+   * certificate can be checked, and it must not be shown before.
+   */
+  watch(call: MediaConnection, vetted: Promise<boolean>): void {
     if (this.current !== undefined && this.current !== call) {
       this.current.close();
     }
     this.current = call;
     call.on('stream', (stream) => {
-      // PeerJS fires `stream` once per track with the same MediaStream; re-assigning it
-      // to a video element would abort the pending play().
-      if (this.current !== call || this.remote === stream) {
-        return;
-      }
-      this.remote = stream;
-      this.hooks.onStream(stream);
+      void vetted.then((passed) => {
+        // PeerJS fires `stream` once per track with the same MediaStream; re-assigning it
+        // to a video element would abort the pending play().
+        if (!passed || this.current !== call || this.remote === stream) {
+          return;
+        }
+        this.remote = stream;
+        this.hooks.onStream(stream);
+      });
     });
     call.on('iceStateChanged', (state) => {
       if (this.current === call) {

@@ -35,6 +35,11 @@ export interface ScreenShareHooks {
   /** The connected session, or undefined while it is not connected. */
   link(): ShareLink | undefined;
   onChange(change: ScreenShareChange): void;
+  /**
+   * Holds a screen call to the fingerprint the session proved; resolves true once its
+   * remote certificate is checked. A mismatch closes the call and fails the session.
+   */
+  vet(call: MediaConnection): Promise<boolean>;
 }
 
 const log = createLogger('core:screen-share');
@@ -204,12 +209,15 @@ export class ScreenShare {
     this.incoming = call;
     this.remotePaused = false;
     call.answer();
+    const vetted = this.hooks.vet(call);
     call.on('stream', (stream) => {
-      if (this.incoming !== call || this.remote === stream) {
-        return;
-      }
-      this.remote = stream;
-      this.setState(this.remotePaused ? 'remote-paused' : 'remote');
+      void vetted.then((passed) => {
+        if (!passed || this.incoming !== call || this.remote === stream) {
+          return;
+        }
+        this.remote = stream;
+        this.setState(this.remotePaused ? 'remote-paused' : 'remote');
+      });
     });
     call.on('close', () => this.onRemoteClosed(call));
     call.on('error', () => this.onRemoteClosed(call));
@@ -278,6 +286,7 @@ export class ScreenShare {
     }
     this.assertFree();
     const call = link.peer.call(link.remotePeerId, stream, { metadata: SCREEN_CALL_METADATA });
+    void this.hooks.vet(call);
     this.outgoing = call;
     this.local = stream;
     this.capture = api;

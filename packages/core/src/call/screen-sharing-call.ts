@@ -13,6 +13,7 @@ export abstract class ScreenSharingCall extends TypedEmitter {
   protected readonly share = new ScreenShare({
     link: () => this.shareLink(),
     onChange: (change) => this.emit('screenshare', change),
+    vet: (call) => this.vetConnection(call),
   });
 
   /** Who shares now: `none`, `local`, `local-paused`, `remote` or `remote-paused`. */
@@ -67,6 +68,9 @@ export abstract class ScreenSharingCall extends TypedEmitter {
 
   /** The connected session the share travels in, or undefined while not connected. */
   protected abstract shareLink(): ShareLink | undefined;
+
+  /** Holds a media connection to the proven fingerprint (see `CallVerification.vet`). */
+  protected abstract vetConnection(call: MediaConnection): Promise<boolean>;
 
   /** Answers a screen call only from the partner, only while connected. */
   protected acceptScreenCall(call: MediaConnection): void {

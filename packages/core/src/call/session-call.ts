@@ -23,6 +23,8 @@ import { isScreenCall, type ShareLink } from './screen-share.js';
 import { ScreenSharingCall } from './screen-sharing-call.js';
 import { CallStateMachine, canTransition, isFinalState, type CallState } from './state-machine.js';
 import { obtainTicket } from './ticket.js';
+import { CallVerification } from '../verification/call-verification.js';
+import { readSecuritySummary, type SecuritySummary } from '../verification/security-summary.js';
 
 /** How long the signalling socket may take to open before the server counts as unreachable. */
 export const SIGNAL_OPEN_TIMEOUT_MS = 20_000;
@@ -38,10 +40,10 @@ const log = createLogger('core:call');
  * server holds the offer for a few seconds and then answers EXPIRE (PeerJS error
  * `peer-unavailable`); this side then drops its attempt, goes to `waiting` and lets the
  * other dial it on arrival. When both dial at once, the host's connection wins (see
- * `decideIncoming`). Once the control channel is open the call passes `verifying` and
- * only then does the host place the media call; the client answers only its partner.
- * Media therefore never starts before the control channel exists, which is where the
- * fingerprint proof will run.
+ * `decideIncoming`). Once the control channel is open the call is `verifying`: both
+ * sides prove over it that they hold the link's binding key and see the same DTLS
+ * certificates (see verification/). Only then does the host place the media call and the
+ * client answer it, and every media connection must present the proven certificate.
  */
 export class SessionCall extends ScreenSharingCall {
   private readonly options: ResolvedCallOptions;
@@ -61,10 +63,17 @@ export class SessionCall extends ScreenSharingCall {
   private microphoneWanted = true;
   private cameraWanted = true;
   private readonly opening = new OpenWaiter();
+  private readonly verification: CallVerification;
 
   constructor(options: SessionCallOptions) {
     super();
     this.options = resolveCallOptions(options);
+    this.verification = new CallVerification({
+      role: this.options.role,
+      roomId: this.options.roomId,
+      bindingKey: this.options.link.bindingKey,
+      onViolation: (error) => this.fail(error),
+    });
   }
 
   get state(): CallState {
@@ -90,6 +99,16 @@ export class SessionCall extends ScreenSharingCall {
    */
   get connectionPath(): ConnectionPath | undefined {
     return this.path.path;
+  }
+
+  /** Six digits to read aloud and compare, once verified; undefined before. */
+  get safetyCode(): string | undefined {
+    return this.verification.safetyCode;
+  }
+
+  /** DTLS and SRTP ciphers of the media connection, and whether the proof passed. */
+  getSecuritySummary(): Promise<SecuritySummary> {
+    return readSecuritySummary(this.media.peerConnection, this.verification.verified);
   }
 
   get localStream(): MediaStream | undefined {
@@ -121,8 +140,9 @@ export class SessionCall extends ScreenSharingCall {
     }
     this.moveTo('connecting', 'join');
     try {
-      const [{ ticket, iceServers }] = await Promise.all([
+      const [{ ticket, iceServers }, certificate] = await Promise.all([
         this.obtainTicketAndServers(),
+        this.verification.prepare(),
         this.obtainLocalStream(),
       ]);
       const PeerConstructor = await loadPeerConstructor();
@@ -133,7 +153,7 @@ export class SessionCall extends ScreenSharingCall {
       const { signalUrl, relayOnly } = this.options;
       const peer = new PeerConstructor(
         ticket.peerId,
-        peerConstructorOptions(signalUrl, ticket.ticket, iceServers, relayOnly),
+        peerConstructorOptions(signalUrl, ticket.ticket, iceServers, relayOnly, certificate),
       );
       this.peer = peer;
       this.wirePeer(peer);
@@ -285,6 +305,7 @@ export class SessionCall extends ScreenSharingCall {
       reliable: true,
     });
     this.outgoing = connection;
+    this.verification.capture(connection);
     connection.on('open', () => {
       if (this.outgoing === connection) {
         this.outgoing = undefined;
@@ -334,6 +355,7 @@ export class SessionCall extends ScreenSharingCall {
     }
     this.incoming?.close();
     this.incoming = connection;
+    this.verification.capture(connection);
     this.moveIfAllowed('connecting', 'peer-arrived');
     connection.on('open', () => {
       if (this.incoming === connection) {
@@ -359,7 +381,17 @@ export class SessionCall extends ScreenSharingCall {
     connection.on('data', (data) => this.onControlMessage(connection, data));
     connection.on('close', () => this.onControlClosed(connection));
     this.moveTo('verifying', 'control-open');
-    // The fingerprint proof belongs here; until it exists, verification passes at once.
+    this.verification.begin(connection).then(
+      ({ safetyCode }) => this.onVerified(connection, safetyCode),
+      (error: BbError) => this.control === connection && this.fail(error),
+    );
+  }
+
+  private onVerified(connection: DataConnection, safetyCode: string): void {
+    if (this.control !== connection || this.state !== 'verifying') {
+      return;
+    }
+    this.emit('verified', { safetyCode });
     this.moveTo('connected', 'verified');
     if (this.role === 'host') {
       this.placeCall();
@@ -376,7 +408,9 @@ export class SessionCall extends ScreenSharingCall {
       return;
     }
     const message = parseControlMessage(data);
-    if (message?.type === 'bye') {
+    if (message?.type === 'hello' || message?.type === 'nonce' || message?.type === 'proof') {
+      this.verification.handle(message);
+    } else if (message?.type === 'bye') {
       this.finish('peer-left');
     } else if (message !== undefined) {
       this.share.onControlMessage(message);
@@ -406,7 +440,12 @@ export class SessionCall extends ScreenSharingCall {
     if (peer === undefined || this.local === undefined) {
       return;
     }
-    this.media.watch(peer.call(this.remotePeerId, this.local));
+    const call = peer.call(this.remotePeerId, this.local);
+    this.media.watch(call, this.vetConnection(call));
+  }
+
+  protected vetConnection(call: MediaConnection): Promise<boolean> {
+    return this.verification.vet(call);
   }
 
   private onIncomingCall(call: MediaConnection): void {
@@ -430,7 +469,7 @@ export class SessionCall extends ScreenSharingCall {
 
   private answerCall(call: MediaConnection): void {
     call.answer(this.local);
-    this.media.watch(call);
+    this.media.watch(call, this.vetConnection(call));
   }
 
   private onMediaIceState(iceState: RTCIceConnectionState): void {
@@ -455,6 +494,7 @@ export class SessionCall extends ScreenSharingCall {
   }
 
   private closeMedia(): void {
+    this.verification.reset();
     this.share.reset();
     this.media.close();
     this.path.reset();

@@ -26,6 +26,13 @@ export const ERROR_CODES = {
   BB_ERR_RATE_LIMITED: 'Too many requests or messages; slow down and retry.',
   BB_ERR_INTERNAL: 'The server failed unexpectedly; nothing was changed.',
 
+  // Therapist accounts and client profiles
+  BB_ERR_PASSWORD_REJECTED: 'The password does not meet the password policy.',
+  BB_ERR_LOGIN_FAILED: 'The email address or password is wrong.',
+  BB_ERR_EMAIL_TAKEN: 'An account with this email address exists.',
+  BB_ERR_SESSION_REQUIRED: 'Log in first: the session is missing or has ended.',
+  BB_ERR_CONFIDENTIAL_ID_REJECTED: 'The confidential ID is empty, too long, or contact details.',
+
   // Tickets and the signalling socket
   BB_ERR_TICKET_MISSING: 'The signalling connection carried no ticket.',
   BB_ERR_TICKET_INVALID: 'The ticket is malformed or its signature does not verify.',
@@ -51,6 +58,8 @@ export const ERROR_CODES = {
   BB_ERR_SIGNAL_RESPONSE_INVALID:
     'The signalling server answered with a body that does not match the protocol.',
   BB_ERR_RELAY_UNAVAILABLE: 'A relay-only call was asked for, but no TURN server is available.',
+  BB_ERR_VERIFICATION_FAILED:
+    'The other side did not prove it holds the session link and the certificates seen here.',
 
   // Screen sharing
   BB_ERR_SHARE_BUSY: 'A screen is already being shared in this session; one share at a time.',

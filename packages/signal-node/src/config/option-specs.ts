@@ -191,6 +191,32 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'How long a message waits for an absent partner before EXPIRE.',
   },
   {
+    name: 'passwordHashCost',
+    flag: '--password-hash-cost',
+    env: 'BB_SIGNAL_PASSWORD_HASH_COST',
+    kind: 'integer',
+    defaultText: '17',
+    description:
+      'log2 of scrypt N for therapist passwords (r=8, p=1); 2^17 uses 128 MiB per hash. ' +
+      'Raise it and old hashes are redone at the next login; below 17 only for tests.',
+  },
+  {
+    name: 'loginIdleSeconds',
+    flag: '--login-idle-seconds',
+    env: 'BB_SIGNAL_LOGIN_IDLE_SECONDS',
+    kind: 'integer',
+    defaultText: '3600',
+    description: 'A therapist session unused this long ends.',
+  },
+  {
+    name: 'loginMaxSeconds',
+    flag: '--login-max-seconds',
+    env: 'BB_SIGNAL_LOGIN_MAX_SECONDS',
+    kind: 'integer',
+    defaultText: '43200',
+    description: 'A therapist session ends this long after login, even when in use.',
+  },
+  {
     name: 'logLevel',
     flag: '--log-level',
     env: 'BB_SIGNAL_LOG_LEVEL',

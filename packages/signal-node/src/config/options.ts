@@ -37,6 +37,9 @@ export interface SignalServerOptions {
   requestsPerMinute?: number | undefined;
   heartbeatTimeoutMs?: number | undefined;
   expireTimeoutMs?: number | undefined;
+  passwordHashCost?: number | undefined;
+  loginIdleSeconds?: number | undefined;
+  loginMaxSeconds?: number | undefined;
   logLevel?: LogLevelName | undefined;
   /** Log lines (one JSON object each) go here instead of standard output. */
   logDestination?: LogDestination | undefined;
@@ -70,6 +73,10 @@ export interface SignalConfig {
   readonly requestsPerMinute: number;
   readonly heartbeatTimeoutMs: number;
   readonly expireTimeoutMs: number;
+  /** log2 of scrypt's N for therapist passwords. */
+  readonly passwordHashCost: number;
+  readonly loginIdleSeconds: number;
+  readonly loginMaxSeconds: number;
   readonly logLevel: LogLevelName;
   readonly logDestination: LogDestination | undefined;
   readonly now: () => number;
@@ -112,6 +119,9 @@ const DEFAULTS = {
   requestsPerMinute: 120,
   heartbeatTimeoutMs: 60_000,
   expireTimeoutMs: 5_000,
+  passwordHashCost: 17,
+  loginIdleSeconds: 60 * 60,
+  loginMaxSeconds: 12 * 60 * 60,
   logLevel: 'info',
 } as const;
 
@@ -158,6 +168,9 @@ const REQUIREMENTS: Readonly<Record<string, string>> = {
   requestsPerMinute: 'must be an integer from 1 to 1000000',
   heartbeatTimeoutMs: 'must be an integer from 100 to 3600000',
   expireTimeoutMs: 'must be an integer from 10 to 600000',
+  passwordHashCost: 'must be an integer from 10 to 20',
+  loginIdleSeconds: 'must be an integer from 60 to 604800, and at most loginMaxSeconds',
+  loginMaxSeconds: 'must be an integer from 60 to 2592000',
   logLevel: `must be one of ${LOG_LEVELS.join(', ')}`,
   logDestination: 'must be an object with a write(line) method',
   now: 'must be a function returning Unix milliseconds',
@@ -189,6 +202,9 @@ const OptionsSchema = z.strictObject({
   requestsPerMinute: integer(1, 1_000_000),
   heartbeatTimeoutMs: integer(100, 3_600_000),
   expireTimeoutMs: integer(10, 600_000),
+  passwordHashCost: integer(10, 20),
+  loginIdleSeconds: integer(60, 7 * 24 * 60 * 60),
+  loginMaxSeconds: integer(60, 30 * 24 * 60 * 60),
   logLevel: z.optional(z.enum(LOG_LEVELS)),
   logDestination: z.optional(
     z.custom<LogDestination>(
@@ -241,6 +257,13 @@ export function parseSignalOptions(options: SignalServerOptions = {}): SignalCon
       { path: 'sessionMaxSeconds', message: REQUIREMENTS['sessionMaxSeconds'] ?? '' },
     ]);
   }
+  const loginIdleSeconds = given.loginIdleSeconds ?? DEFAULTS.loginIdleSeconds;
+  const loginMaxSeconds = given.loginMaxSeconds ?? DEFAULTS.loginMaxSeconds;
+  if (loginIdleSeconds > loginMaxSeconds) {
+    throw new SignalConfigError([
+      { path: 'loginIdleSeconds', message: REQUIREMENTS['loginIdleSeconds'] ?? '' },
+    ]);
+  }
   const turnUrls = given.turnUrls ?? DEFAULTS.turnUrls;
   if (turnUrls.some(isTurnUrl) && given.turnSecret === undefined) {
     throw new SignalConfigError([
@@ -269,6 +292,9 @@ export function parseSignalOptions(options: SignalServerOptions = {}): SignalCon
     requestsPerMinute: given.requestsPerMinute ?? DEFAULTS.requestsPerMinute,
     heartbeatTimeoutMs: given.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs,
     expireTimeoutMs: given.expireTimeoutMs ?? DEFAULTS.expireTimeoutMs,
+    passwordHashCost: given.passwordHashCost ?? DEFAULTS.passwordHashCost,
+    loginIdleSeconds,
+    loginMaxSeconds,
     logLevel: given.logLevel ?? DEFAULTS.logLevel,
     logDestination: given.logDestination,
     now: given.now ?? Date.now,

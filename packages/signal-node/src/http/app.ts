@@ -1,8 +1,11 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { HttpError, sendError } from './http-error.js';
+import { RateLimitedError } from '../accounts/account-service.js';
 import type { OriginPolicy } from '../origin-policy.js';
+import { registerAccountRoutes, type AccountRoutesDeps } from './account-routes.js';
 import { registerCors } from './cors.js';
+import { registerProfileRoutes, type ProfileRoutesDeps } from './profile-routes.js';
 import { registerRequestLimiter } from './request-limiter.js';
 import { registerRoomsRoutes, type RoomsRoutesDeps } from './rooms-routes.js';
 import { registerTicketsRoutes, type TicketsRoutesDeps } from './tickets-routes.js';
@@ -16,6 +19,8 @@ export interface HttpAppDeps {
   readonly rooms: RoomsRoutesDeps;
   readonly tickets: TicketsRoutesDeps;
   readonly turn: TurnRoutesDeps;
+  readonly account: AccountRoutesDeps;
+  readonly profiles: ProfileRoutesDeps;
 }
 
 /**
@@ -58,8 +63,11 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
 
   app.setErrorHandler(async (error: FastifyError, _request, reply) => {
     if (error instanceof HttpError) {
-      if (error.status === 401) {
+      if (error.status === 401 && error.code !== 'BB_ERR_SESSION_REQUIRED') {
         reply.header('www-authenticate', 'Bearer');
+      }
+      if (error instanceof RateLimitedError) {
+        reply.header('retry-after', String(error.retryAfterSeconds));
       }
       return sendError(reply, error.status, error.code, error.message, error.issues);
     }
@@ -87,5 +95,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   registerRoomsRoutes(app, deps.rooms);
   registerTicketsRoutes(app, deps.tickets);
   registerTurnRoutes(app, deps.turn);
+  registerAccountRoutes(app, deps.account);
+  registerProfileRoutes(app, deps.profiles);
   return app;
 }

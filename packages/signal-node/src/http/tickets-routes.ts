@@ -2,19 +2,26 @@ import { hashProof } from '@bilateral-base/core/links';
 import { TicketRequestSchema, type Role, type TicketResponse } from '@bilateral-base/core/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { AccountService } from '../accounts/account-service.js';
 import type { SignalConfig } from '../config/options.js';
 import { constantTimeEqual } from '../crypto/constant-time.js';
 import { derivePeerId, otherRole } from '../crypto/peer-id.js';
 import type { TicketSigner } from '../crypto/tickets.js';
+import type { OriginPolicy } from '../origin-policy.js';
+import type { AccountStore } from '../storage/account-store.js';
 import type { RoomRegistry } from '../storage/room-registry.js';
 import { requireApiKey } from './api-key.js';
 import { HttpError, parseBody } from './http-error.js';
+import { requireBrowserOrigin, requireSession, sessionToken } from './session-cookie.js';
 
 export interface TicketsRoutesDeps {
   readonly config: Pick<SignalConfig, 'apiKeys' | 'ticketTtlSeconds' | 'sessionMaxSeconds' | 'now'>;
   readonly signer: TicketSigner;
   readonly peerIdSecret: Uint8Array;
   readonly registry: RoomRegistry;
+  readonly accounts: AccountService;
+  readonly store: AccountStore;
+  readonly origins: OriginPolicy;
   readonly log: Logger;
 }
 
@@ -25,9 +32,12 @@ export interface TicketsRoutesDeps {
 const UNMATCHABLE_HASH = '!'.repeat(43);
 
 /**
- * `POST /v1/tickets`. A client shows its link's proof; a host request carries the API
- * key. An unknown room, a revoked room and a wrong proof get the same 403 answer, so
- * the endpoint cannot be used to learn which room ids exist.
+ * `POST /v1/tickets`. A client shows its link's proof. A host request carries either
+ * the API key (the integrator's backend, any registered room) or the `bb_session`
+ * cookie of a logged-in therapist (only rooms of that therapist's own client profiles;
+ * any other room answers 404 exactly like an unknown one). An unknown room, a revoked
+ * room and a wrong proof get the same 403 answer for clients, so the endpoint cannot be
+ * used to learn which room ids exist.
  */
 export function registerTicketsRoutes(app: FastifyInstance, deps: TicketsRoutesDeps): void {
   const { config, log } = deps;
@@ -55,13 +65,21 @@ export function registerTicketsRoutes(app: FastifyInstance, deps: TicketsRoutesD
 
   app.post('/v1/tickets', async (request, reply) => {
     const body = parseBody(TicketRequestSchema, request.body);
+    let therapistId: string | undefined;
     if (body.role === 'host') {
-      requireApiKey(request, config.apiKeys);
+      if (request.headers.authorization === undefined && sessionToken(request) !== undefined) {
+        requireBrowserOrigin(request, deps.origins);
+        therapistId = requireSession(request, deps.accounts).therapist.id;
+      } else {
+        requireApiKey(request, config.apiKeys);
+      }
     }
     const room = await deps.registry.find(body.roomId);
     const usable = room !== undefined && room.revokedAt === null;
     if (body.role === 'host') {
-      if (!usable) {
+      const owned =
+        therapistId === undefined || deps.store.ownerOfRoom(body.roomId) === therapistId;
+      if (!usable || !owned) {
         throw new HttpError(
           404,
           'BB_ERR_ROOM_UNKNOWN',

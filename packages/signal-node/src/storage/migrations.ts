@@ -21,6 +21,34 @@ const MIGRATIONS: readonly Migration[] = [
       revoked_at INTEGER
     )`,
   },
+  {
+    version: 2,
+    name: 'accounts',
+    sql: `CREATE TABLE therapists (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      email TEXT NOT NULL UNIQUE,
+      password_hash TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    );
+    CREATE TABLE sessions (
+      token_hash TEXT PRIMARY KEY,
+      therapist_id TEXT NOT NULL REFERENCES therapists (id) ON DELETE CASCADE,
+      created_at INTEGER NOT NULL,
+      last_seen_at INTEGER NOT NULL
+    );
+    CREATE INDEX sessions_by_therapist ON sessions (therapist_id);
+    CREATE TABLE client_profiles (
+      id TEXT PRIMARY KEY,
+      therapist_id TEXT NOT NULL REFERENCES therapists (id) ON DELETE CASCADE,
+      confidential_id TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    );
+    CREATE INDEX client_profiles_by_therapist ON client_profiles (therapist_id);
+    ALTER TABLE rooms ADD COLUMN client_profile_id TEXT
+      REFERENCES client_profiles (id) ON DELETE CASCADE;
+    CREATE INDEX rooms_by_client_profile ON rooms (client_profile_id)`,
+  },
 ];
 
 export function migrate(db: Database, now: number): void {

@@ -28,6 +28,8 @@ export class SqliteRoomRegistry implements RoomRegistry {
     this.db.pragma('busy_timeout = 5000');
     // Deleted or overwritten rows are zeroed on disk rather than left in free pages.
     this.db.pragma('secure_delete = ON');
+    // Off by default in SQLite; account deletion relies on ON DELETE CASCADE.
+    this.db.pragma('foreign_keys = ON');
     migrate(this.db, now);
     this.selectRoom = this.db.prepare(
       'SELECT room_id, proof_hash, created_at, revoked_at FROM rooms WHERE room_id = ?',
@@ -49,6 +51,11 @@ export class SqliteRoomRegistry implements RoomRegistry {
       }
       return existing.proof_hash === proofHash ? 'exists' : 'conflict';
     });
+  }
+
+  /** The open database, shared with the account store so both write one file. */
+  get database(): Database {
+    return this.db;
   }
 
   async register(roomId: string, proofHash: string, now: number): Promise<RegisterOutcome> {

@@ -38,11 +38,23 @@ export interface BbSessionStrings {
   readonly shareBusy: string;
   readonly shareUnsupported: string;
   readonly shareFailed: string;
+  /** The call ended because the other side's certificate could not be verified. */
+  readonly errorVerification: string;
+  /** Names the safety code. */
+  readonly safetyCodeLabel: string;
+  /** Says what to do with the safety code. */
+  readonly safetyCodeExplanation: string;
+  /** The security summary's words for a verified connection and for frame encryption. */
+  readonly summaryVerified: string;
+  readonly summaryFrameEncryption: Readonly<Record<'on' | 'off' | 'unsupported', string>>;
 }
 
 /** A partial override: only the keys given replace the defaults, `status` key by key. */
-export type BbSessionStringsOverride = Partial<Omit<BbSessionStrings, 'status'>> & {
+export type BbSessionStringsOverride = Partial<
+  Omit<BbSessionStrings, 'status' | 'summaryFrameEncryption'>
+> & {
   readonly status?: Partial<Record<CallState, string>>;
+  readonly summaryFrameEncryption?: Partial<BbSessionStrings['summaryFrameEncryption']>;
 };
 
 export const DEFAULT_STRINGS: BbSessionStrings = Object.freeze({
@@ -87,6 +99,17 @@ export const DEFAULT_STRINGS: BbSessionStrings = Object.freeze({
   shareBusy: 'The other person is sharing. Only one of you can share at a time.',
   shareUnsupported: 'This browser cannot share that. Try sharing a tab or a window.',
   shareFailed: 'Sharing could not start. Try again.',
+  errorVerification:
+    'This connection could not be verified as private, so the call was ended. ' +
+    'Someone may be interfering with it.',
+  safetyCodeLabel: 'Safety code',
+  safetyCodeExplanation: 'Read these digits to each other; if they differ, end the call.',
+  summaryVerified: 'Verified',
+  summaryFrameEncryption: {
+    on: 'frame encryption on',
+    off: 'frame encryption off',
+    unsupported: 'frame encryption not supported by this browser',
+  },
 });
 
 /** Merges an override into the defaults. */
@@ -95,6 +118,10 @@ export function mergeStrings(override: BbSessionStringsOverride | undefined): Bb
     ...DEFAULT_STRINGS,
     ...override,
     status: { ...DEFAULT_STRINGS.status, ...override?.status },
+    summaryFrameEncryption: {
+      ...DEFAULT_STRINGS.summaryFrameEncryption,
+      ...override?.summaryFrameEncryption,
+    },
   };
 }
 
@@ -126,6 +153,8 @@ export function errorText(strings: BbSessionStrings, code: ErrorCode): string {
       return strings.errorGeneric;
     case 'BB_ERR_RELAY_UNAVAILABLE':
       return strings.errorRelayUnavailable;
+    case 'BB_ERR_VERIFICATION_FAILED':
+      return strings.errorVerification;
     default:
       return strings.errorSignal;
   }

@@ -158,6 +158,20 @@ export const bbSessionStyles = css`
     background: var(--bb-session-relay-background, #14532d);
   }
 
+  .safety-code,
+  .security-summary {
+    margin: 0;
+    text-align: center;
+    font-size: 0.875rem;
+  }
+
+  .safety-code-digits {
+    margin: 0 0.5em;
+    font-size: 1.25rem;
+    letter-spacing: 0.15em;
+    font-variant-numeric: tabular-nums;
+  }
+
   .controls {
     display: flex;
     flex-wrap: wrap;

@@ -9,6 +9,7 @@ import {
   type ConnectionPath,
   type ErrorCode,
   type ScreenShareState,
+  type SecuritySummary,
   type SessionCallOptions,
   type TicketResponse,
 } from '@bilateral-base/core';
@@ -23,6 +24,7 @@ import {
   type ShareFit,
   type ShareView,
 } from './bb-session.share.js';
+import { renderSecurity } from './bb-session.security.js';
 import { bbSessionStyles } from './bb-session.styles.js';
 import {
   errorText,
@@ -80,6 +82,8 @@ import {
  * @csspart fullscreen-button - Shows the stage full screen.
  * @csspart share-stop-remote-button - The host's button that stops the client's share.
  * @csspart share-notice - Says why a share could not start.
+ * @csspart safety-code - The six digits to read to each other, with what to do with them.
+ * @csspart security-summary - One line: verified, DTLS and SRTP ciphers, frame encryption.
  *
  * @cssproperty --bb-session-background - Background of the component.
  * @cssproperty --bb-session-foreground - Text colour.
@@ -131,6 +135,8 @@ export class BbSession extends LitElement {
     shareState: { state: true },
     shareFit: { state: true },
     shareNotice: { state: true },
+    safetyCode: { state: true },
+    securitySummary: { state: true },
   };
 
   /** The bb-signal base URL (attribute `signal-url`). */
@@ -166,6 +172,8 @@ export class BbSession extends LitElement {
   private shareState: ScreenShareState = 'none';
   private shareFit: ShareFit = 'contain';
   private shareNotice = '';
+  private safetyCode: string | undefined;
+  private securitySummary: SecuritySummary | undefined;
 
   /** The current state of the call. */
   get state(): CallState {
@@ -245,6 +253,7 @@ export class BbSession extends LitElement {
           </p>
         </div>
         ${renderSharePreview(share)}
+        ${renderSecurity({ strings, safetyCode: over ? undefined : this.safetyCode, summary: over ? undefined : this.securitySummary })}
         <p
           part="status"
           class="status ${this.callState}"
@@ -332,6 +341,8 @@ export class BbSession extends LitElement {
       if (state === 'waiting' || isFinalState(state)) {
         this.remoteStream = undefined;
         this.path = undefined;
+        this.safetyCode = undefined;
+        this.securitySummary = undefined;
       }
       if (isFinalState(state)) {
         this.localStream = undefined;
@@ -348,6 +359,9 @@ export class BbSession extends LitElement {
     call.on('remotestream', ({ stream }) => {
       this.remoteStream = stream;
     });
+    call.on('verified', ({ safetyCode }) => {
+      this.safetyCode = safetyCode;
+    });
     call.on('screenshare', ({ state }) => {
       this.shareState = state;
       if (state !== 'none') {
@@ -356,6 +370,10 @@ export class BbSession extends LitElement {
     });
     call.on('connectionpath', ({ path }) => {
       this.path = path;
+      // The media's DTLS handshake is done once a candidate pair is selected.
+      void call.getSecuritySummary().then((summary) => {
+        this.securitySummary = isFinalState(call.state) ? undefined : summary;
+      });
     });
     call.on('mediastatechange', ({ microphoneEnabled, cameraEnabled }) => {
       this.microphoneMuted = !microphoneEnabled;
