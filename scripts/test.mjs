@@ -51,9 +51,8 @@ try {
   const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = JSON.parse(
     readFileSync(report, 'utf8'),
   );
-  console.log(
-    `\ntests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped`,
-  );
+  const skipped = numPendingTests + numTodoTests;
+  console.log(`\ntests: ${numPassedTests} passed, ${numFailedTests} failed, ${skipped} skipped`);
 } catch {
   console.log('\ntests: the vitest report is missing; see the output above');
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isBbError } from '../src/errors/index.js';
 import { SessionLink } from '../src/links/index.js';
 import { isPeerUnavailable, mapPeerError } from '../src/call/error-mapping.js';
-import { fetchClientTicket, ticketError } from '../src/call/ticket.js';
+import { signalError } from '../src/call/signal-api.js';
+import { fetchClientTicket } from '../src/call/ticket.js';
 import { mapMediaError } from '../src/media/index.js';
 
 function peerError(type: string): Error & { type: string } {
@@ -109,8 +110,8 @@ describe('client ticket requests', () => {
   });
 
   it('maps bodies it cannot read by status, and an unreachable server', async () => {
-    expect(ticketError(502, undefined).code).toBe('BB_ERR_SIGNAL_UNREACHABLE');
-    expect(ticketError(404, { nope: true }).code).toBe('BB_ERR_SIGNAL_REFUSED');
+    expect(signalError(502, undefined, 'ticket').code).toBe('BB_ERR_SIGNAL_UNREACHABLE');
+    expect(signalError(404, { nope: true }, 'ticket').code).toBe('BB_ERR_SIGNAL_REFUSED');
     const failing: typeof fetch = async () => {
       throw new TypeError('Failed to fetch');
     };

@@ -188,7 +188,8 @@ function warnAboutGaps(config: SignalConfig, loggers: SignalLoggers): void {
   if (config.passwordHashCost < DEFAULT_PASSWORD_HASH_COST) {
     log.warn(
       { passwordHashCost: config.passwordHashCost },
-      'passwordHashCost is below 17: therapist passwords are cheaper to crack; use it only in tests',
+      'passwordHashCost is below 17: therapist passwords are cheaper to crack; ' +
+        'use it only in tests',
     );
   }
   if (!config.turnUrls.some(isTurnUrl)) {

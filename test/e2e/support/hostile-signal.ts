@@ -47,10 +47,11 @@ function isDiverted(mode: InterceptMode, message: Routed, screenIds: Set<unknown
  * A signalling server that turns on its users, made for the man-in-the-middle tests.
  * HTTP (tickets, TURN credentials) is passed to the real bb-signal at `upstream`, so the
  * honest pages get real tickets. The PeerJS socket it serves itself, speaking the PeerJS
- * server protocol. With an intercept mode other than `none`, an honest page's OFFER, ANSWER and CANDIDATE messages addressed to
- * the other participant go to the attacker's socket with that same peer id instead, and
- * the attacker's replies go to the honest page as if they came from its partner. Every
- * socket closes when the server does; it listens on 127.0.0.1 only.
+ * server protocol. With an intercept mode other than `none`, an honest page's OFFER,
+ * ANSWER and CANDIDATE messages addressed to the other participant go to the attacker's
+ * socket with that same peer id instead, and the attacker's replies go to the honest page
+ * as if they came from its partner. Every socket closes when the server does; it listens
+ * on 127.0.0.1 only.
  */
 export async function startHostileSignal(
   upstream: string,

@@ -6,8 +6,7 @@ import {
   type TurnCredentialsResponse,
 } from '../protocol/index.js';
 import type { ResolvedCallOptions } from './options.js';
-import { signalApiUrl } from './peer-options.js';
-import { TICKET_TIMEOUT_MS, readJson, ticketError } from './ticket.js';
+import { postToSignal } from './signal-api.js';
 
 const log = createLogger('core:call');
 
@@ -20,33 +19,14 @@ export async function fetchTurnCredentials(
   signalUrl: string,
   ticket: string,
 ): Promise<TurnCredentialsResponse> {
-  let response: Response;
-  try {
-    response = await fetchImpl(signalApiUrl(signalUrl, 'v1/turn-credentials'), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ticket}` },
-      credentials: 'omit',
-      cache: 'no-store',
-      signal: AbortSignal.timeout(TICKET_TIMEOUT_MS),
-    });
-  } catch (cause) {
-    throw new BbError('BB_ERR_SIGNAL_UNREACHABLE', 'The signalling server could not be reached', {
-      cause,
-    });
-  }
-  const json = await readJson(response);
-  if (!response.ok) {
-    throw ticketError(response.status, json, 'TURN credentials');
-  }
-  const parsed = TurnCredentialsResponseSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new BbError(
-      'BB_ERR_SIGNAL_RESPONSE_INVALID',
-      'The signalling server answered the TURN credentials request with an unexpected body',
-      { cause: parsed.error },
-    );
-  }
-  return parsed.data;
+  return postToSignal(
+    fetchImpl,
+    signalUrl,
+    'v1/turn-credentials',
+    { headers: { authorization: `Bearer ${ticket}` } },
+    TurnCredentialsResponseSchema,
+    'TURN credentials',
+  );
 }
 
 /** True when some server in `servers` is a TURN server with a username and credential. */

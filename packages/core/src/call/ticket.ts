@@ -1,58 +1,28 @@
 import { BbError } from '../errors/index.js';
 import type { SessionLink } from '../links/index.js';
 import {
-  ErrorResponseSchema,
   TicketResponseSchema,
   type ClientTicketRequest,
   type TicketResponse,
 } from '../protocol/index.js';
 import type { ResolvedCallOptions } from './options.js';
-import { signalApiUrl } from './peer-options.js';
+import { postToSignal } from './signal-api.js';
 
-/** How long a ticket request may take before the server counts as unreachable. */
-export const TICKET_TIMEOUT_MS = 15_000;
-
-/**
- * Asks bb-signal for a client ticket, showing the proof derived from the link key.
- *
- * The proof goes in the body of a POST, never in the URL, so it stays out of server and
- * proxy access logs. The answer is parsed with the shared schema: a server that answers
- * something else is not trusted.
- */
+/** Asks bb-signal for a client ticket, showing the proof derived from the link key. */
 export async function fetchClientTicket(
   fetchImpl: typeof globalThis.fetch,
   signalUrl: string,
   link: SessionLink,
 ): Promise<TicketResponse> {
   const body: ClientTicketRequest = { role: 'client', roomId: link.roomId, proof: link.proof };
-  let response: Response;
-  try {
-    response = await fetchImpl(signalApiUrl(signalUrl, 'v1/tickets'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      credentials: 'omit',
-      cache: 'no-store',
-      signal: AbortSignal.timeout(TICKET_TIMEOUT_MS),
-    });
-  } catch (cause) {
-    throw new BbError('BB_ERR_SIGNAL_UNREACHABLE', 'The signalling server could not be reached', {
-      cause,
-    });
-  }
-  const json = await readJson(response);
-  if (!response.ok) {
-    throw ticketError(response.status, json);
-  }
-  const parsed = TicketResponseSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new BbError(
-      'BB_ERR_SIGNAL_RESPONSE_INVALID',
-      'The signalling server answered the ticket request with an unexpected body',
-      { cause: parsed.error },
-    );
-  }
-  return parsed.data;
+  return postToSignal(
+    fetchImpl,
+    signalUrl,
+    'v1/tickets',
+    { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    TicketResponseSchema,
+    'ticket',
+  );
 }
 
 /** The ticket a call connects with: the host's own, or a client ticket for the link. */
@@ -69,31 +39,4 @@ export async function obtainTicket(options: ResolvedCallOptions): Promise<Ticket
     );
   }
   return ticket;
-}
-
-/** The JSON body of `response`, or undefined when it has none. */
-export async function readJson(response: Response): Promise<unknown> {
-  try {
-    return await response.json();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Turns a non-2xx answer into the server's own code, or a generic one by status. */
-export function ticketError(status: number, json: unknown, request = 'ticket'): BbError {
-  const parsed = ErrorResponseSchema.safeParse(json);
-  if (parsed.success) {
-    return new BbError(parsed.data.error.code, parsed.data.error.message);
-  }
-  if (status >= 500) {
-    return new BbError(
-      'BB_ERR_SIGNAL_UNREACHABLE',
-      `The signalling server failed to answer the ${request} request (HTTP ${status})`,
-    );
-  }
-  return new BbError(
-    'BB_ERR_SIGNAL_REFUSED',
-    `The signalling server refused the ticket request (HTTP ${status})`,
-  );
 }

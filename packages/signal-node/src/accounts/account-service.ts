@@ -8,7 +8,10 @@ import type { PasswordHasher } from './password-hasher.js';
 
 /** 256 bits: far beyond guessing (OWASP ASVS 5.0 V7.2.3 asks for at least 128). */
 const SESSION_TOKEN_BYTES = 32;
-/** Writing last_seen_at on every request would turn reads into writes; a minute is precise enough. */
+/**
+ * Writing last_seen_at on every request would turn reads into writes; a minute is
+ * precise enough for idle expiry.
+ */
 const TOUCH_INTERVAL_MS = 60_000;
 
 export interface AccountServiceDeps {

@@ -25,8 +25,9 @@ export interface HttpAppDeps {
 
 /**
  * The HTTP API on Fastify. Fastify's own logger is off (`logger: false`): its request
- * lines record the remote address and the full URL. One line per request is logged instead, with the method,
- * the route pattern (never the path with its ids or a query), the status and the time.
+ * lines record the remote address and the full URL. One line per request is logged
+ * instead, with the method, the route pattern (never the path with its ids or a query),
+ * the status and the time.
  */
 export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   const app = Fastify({

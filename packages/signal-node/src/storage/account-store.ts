@@ -100,7 +100,8 @@ export class AccountStore {
   createSession(tokenHash: string, therapistId: string, now: number): void {
     this.db
       .prepare(
-        'INSERT INTO sessions (token_hash, therapist_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)',
+        'INSERT INTO sessions (token_hash, therapist_id, created_at, last_seen_at) ' +
+          'VALUES (?, ?, ?, ?)',
       )
       .run(tokenHash, therapistId, now, now);
   }
@@ -153,7 +154,8 @@ export class AccountStore {
   createProfile(id: string, therapistId: string, confidentialId: string, now: number): void {
     this.db
       .prepare(
-        'INSERT INTO client_profiles (id, therapist_id, confidential_id, created_at) VALUES (?, ?, ?, ?)',
+        'INSERT INTO client_profiles (id, therapist_id, confidential_id, created_at) ' +
+          'VALUES (?, ?, ?, ?)',
       )
       .run(id, therapistId, confidentialId, now);
   }

@@ -253,7 +253,11 @@ export class BbSession extends LitElement {
           </p>
         </div>
         ${renderSharePreview(share)}
-        ${renderSecurity({ strings, safetyCode: over ? undefined : this.safetyCode, summary: over ? undefined : this.securitySummary })}
+        ${renderSecurity({
+          strings,
+          safetyCode: over ? undefined : this.safetyCode,
+          summary: over ? undefined : this.securitySummary,
+        })}
         <p
           part="status"
           class="status ${this.callState}"
