@@ -21,6 +21,7 @@ import { MemorySessionSlots } from './socket/session-slots.js';
 import { SignalSocketServer } from './socket/socket-server.js';
 import { AccountStore } from './storage/account-store.js';
 import { SqliteRoomRegistry } from './storage/sqlite-room-registry.js';
+import { SqliteSlotBindings } from './storage/sqlite-slot-bindings.js';
 
 /** A running bb-signal. */
 export interface SignalServer {
@@ -55,7 +56,7 @@ export async function createSignalServer(options: SignalServerOptions = {}): Pro
   const registry = openRegistry(config);
   const origins = new OriginPolicy(config.allowedOrigins);
   const signer = new TicketSigner(secret);
-  const slots = new MemorySessionSlots();
+  const slots = new MemorySessionSlots(new SqliteSlotBindings(registry.database));
   const socketLog = loggers.named('signal:socket');
   const relay = new MemoryRelay(
     {

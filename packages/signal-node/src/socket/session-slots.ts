@@ -44,14 +44,36 @@ interface Slot {
   holder: SlotHolder | null;
 }
 
+/** Which ticket a role of a room is bound to, without the live connection. */
+export interface SlotBinding {
+  readonly jti: string;
+  readonly iat: number;
+  readonly sx: number;
+}
+
+/**
+ * Keeps slot bindings beyond the process. Without it a restarted server forgets that a
+ * ticket was in use, and refuses it as unused once its first-use window (`exp`, one
+ * minute by default) has passed: everyone in a call would be stranded by a restart.
+ */
+export interface SlotBindingStore {
+  load(roomId: string, role: Role): SlotBinding | undefined;
+  save(roomId: string, role: Role, binding: SlotBinding): void;
+  forgetRoom(roomId: string): void;
+  /** Forgets bindings whose session has ended. */
+  sweep(now: number): void;
+}
+
 const ROLES: readonly Role[] = ['host', 'client'];
 
 export class MemorySessionSlots implements SessionSlots {
   private readonly slots = new Map<string, Slot>();
 
+  constructor(private readonly bindings?: SlotBindingStore) {}
+
   claim(claims: TicketClaims, holder: SlotHolder, now: number): ClaimResult {
     const key = slotKey(claims.roomId, claims.role);
-    const slot = this.slots.get(key);
+    const slot = this.lookup(claims.roomId, claims.role);
     const verdict = judge(slot, claims, now);
     if (verdict !== 'bound' && verdict !== 'fresh') {
       return verdict;
@@ -68,11 +90,16 @@ export class MemorySessionSlots implements SessionSlots {
       return { ok: true };
     }
     this.slots.set(key, { jti: claims.jti, iat: claims.iat, sx: claims.sx, holder });
+    this.bindings?.save(claims.roomId, claims.role, {
+      jti: claims.jti,
+      iat: claims.iat,
+      sx: claims.sx,
+    });
     return { ok: true };
   }
 
   standing(claims: TicketClaims, now: number): ClaimResult {
-    const verdict = judge(this.slots.get(slotKey(claims.roomId, claims.role)), claims, now);
+    const verdict = judge(this.lookup(claims.roomId, claims.role), claims, now);
     return verdict === 'bound' || verdict === 'fresh' ? { ok: true } : verdict;
   }
 
@@ -93,6 +120,7 @@ export class MemorySessionSlots implements SessionSlots {
       }
       this.slots.delete(key);
     }
+    this.bindings?.forgetRoom(roomId);
     return live;
   }
 
@@ -102,6 +130,23 @@ export class MemorySessionSlots implements SessionSlots {
         this.slots.delete(key);
       }
     }
+    this.bindings?.sweep(now);
+  }
+
+  /** The slot in memory, or the binding a previous process of this server left. */
+  private lookup(roomId: string, role: Role): Slot | undefined {
+    const key = slotKey(roomId, role);
+    const known = this.slots.get(key);
+    if (known !== undefined || this.bindings === undefined) {
+      return known;
+    }
+    const stored = this.bindings.load(roomId, role);
+    if (stored === undefined) {
+      return undefined;
+    }
+    const slot: Slot = { ...stored, holder: null };
+    this.slots.set(key, slot);
+    return slot;
   }
 
   liveHolders(): SlotHolder[] {

@@ -49,6 +49,18 @@ const MIGRATIONS: readonly Migration[] = [
       REFERENCES client_profiles (id) ON DELETE CASCADE;
     CREATE INDEX rooms_by_client_profile ON rooms (client_profile_id)`,
   },
+  {
+    version: 3,
+    name: 'session bindings',
+    sql: `CREATE TABLE session_bindings (
+      room_id TEXT NOT NULL REFERENCES rooms (room_id) ON DELETE CASCADE,
+      role TEXT NOT NULL,
+      ticket_id TEXT NOT NULL,
+      issued_at INTEGER NOT NULL,
+      session_ends_at INTEGER NOT NULL,
+      PRIMARY KEY (room_id, role)
+    )`,
+  },
 ];
 
 export function migrate(db: Database, now: number): void {
