@@ -1,0 +1,31 @@
+// Log in with email and password; bb-signal answers with its session cookie.
+import type { SessionResponse } from '@bilateral-base/core/accounts';
+import '@bilateral-base/widget/password-field';
+import { callSignal, showError } from './account-api.js';
+import { required } from './page-config.js';
+
+const form = required<HTMLFormElement>('#login-form');
+const emailField = required<HTMLInputElement>('#login-email');
+const passwordField = required<HTMLElementTagNameMap['bb-password-field']>('#login-password');
+const submit = required<HTMLButtonElement>('#login-submit');
+const errors = required<HTMLElement>('#login-errors');
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  errors.replaceChildren();
+  if (!form.reportValidity()) {
+    return;
+  }
+  submit.disabled = true;
+  try {
+    await callSignal<SessionResponse>('POST', '/v1/session', {
+      email: emailField.value,
+      password: passwordField.value,
+    });
+    location.assign('/clients');
+  } catch (error) {
+    showError(errors, 'Could not log in', error);
+    errors.focus();
+    submit.disabled = false;
+  }
+});

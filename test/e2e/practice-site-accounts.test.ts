@@ -1,0 +1,300 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SessionLink } from '@bilateral-base/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage } from './support/chromium.js';
+import { WAIT_MS, expectVideoFlowing } from './support/frames.js';
+
+// The example's account flow as a person would click through it, against the example
+// started exactly as `npm start` starts it (server.mjs: real bb-signal on a SQLite file):
+// register with <bb-password-field>, add a client, make and copy a link, hold a video
+// session with the client, import the link in a second browser, rotate, revoke, log out.
+// Then the database file and every log line are searched for the secrets of the flow.
+
+const SERVER_SCRIPT = new URL('../../examples/practice-site/server.mjs', import.meta.url);
+const NAME = 'Ingrid Halvorsen';
+const EMAIL = 'ingrid.halvorsen@practice.example';
+const PASSWORD = 'marble kestrel lantern quay';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(),
+      );
+    });
+  });
+}
+
+let child: ChildProcess;
+let output = '';
+let siteUrl: string;
+let signalUrl: string;
+let dataDir: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'bb-practice-accounts-'));
+  const [sitePort, signalPort] = [await freePort(), await freePort()];
+  child = spawn(process.execPath, [SERVER_SCRIPT.pathname], {
+    env: {
+      ...process.env,
+      PORT: String(sitePort),
+      SIGNAL_PORT: String(signalPort),
+      BB_DATA_DIR: dataDir,
+      LOG_LEVEL: 'trace',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  siteUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), WAIT_MS);
+    const poll = setInterval(() => {
+      const match = /Practice site: (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    }, 50);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  signalUrl = /bb-signal: +(http:\/\/\S+)/.exec(output)?.[1] ?? '';
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (child && child.exitCode === null) {
+    child.kill('SIGTERM');
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Records CSP refusals, page errors and every bb-error of a page. */
+async function watched(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const { context, page } = await openPage(browser);
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/.test(message.text())) {
+      problems.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.addInitScript({
+    content: `
+      window.__bbErrors = [];
+      document.addEventListener('bb-error', (event) => window.__bbErrors.push(event.detail.code));
+    `,
+  });
+  return { context, page, problems };
+}
+
+async function waitReady(page: Page, path: string): Promise<void> {
+  await page.waitForURL((url) => url.pathname === path, { timeout: WAIT_MS });
+  await page.waitForFunction(() => document.body.dataset['ready'] === 'true', undefined, {
+    timeout: WAIT_MS,
+  });
+}
+
+async function linkUrls(page: Page): Promise<string[]> {
+  return page.$$eval('.link-url', (fields) => fields.map((f) => (f as HTMLInputElement).value));
+}
+
+async function sessionCookie(context: BrowserContext): Promise<string> {
+  const cookie = (await context.cookies(signalUrl)).find((c) => c.name === 'bb_session');
+  if (cookie === undefined) {
+    throw new Error('no bb_session cookie in the browser');
+  }
+  return cookie.value;
+}
+
+async function clientTicketStatus(link: string): Promise<{ status: number; code?: string }> {
+  const parsed = SessionLink.parse(link);
+  const response = await fetch(new URL('/v1/tickets', signalUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: new URL(siteUrl).origin },
+    body: JSON.stringify({ role: 'client', roomId: parsed.roomId, proof: parsed.proof }),
+  });
+  const body = (await response.json()) as { error?: { code?: string } };
+  return { status: response.status, ...(body.error?.code ? { code: body.error.code } : {}) };
+}
+
+describe('the example practice site with therapist accounts', () => {
+  it('serves the account pages with the same strict headers', async () => {
+    const paths = ['/register', '/login', '/clients', '/assets/clients.js', '/assets/register.js'];
+    for (const path of paths) {
+      const response = await fetch(new URL(path, siteUrl));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+    }
+  });
+
+  it('registers, adds a client, holds a session by link, imports, rotates, revokes', async () => {
+    const secrets: string[] = [PASSWORD];
+    const therapist = await watched();
+    const page = therapist.page;
+    await therapist.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: new URL(siteUrl).origin,
+    });
+
+    // Register, from the home page's link, with live feedback from the password field.
+    await page.goto(siteUrl);
+    await page.getByRole('link', { name: 'Create a therapist account' }).click();
+    await page.getByLabel('Your name').fill(NAME);
+    await page.getByLabel('Email address').fill(EMAIL);
+    const password = page.locator('#register-password input');
+    await password.fill('ingrid halvorsen lantern');
+    await expect
+      .poll(() => page.locator('#register-password [part="feedback"]').textContent(), {
+        timeout: WAIT_MS,
+      })
+      .toMatch(/name or email/);
+    await password.fill(PASSWORD);
+    await expect
+      .poll(() => page.locator('#register-password [part="strength"]').textContent(), {
+        timeout: WAIT_MS,
+      })
+      .toMatch(/accepted/);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await waitReady(page, '/clients');
+    expect(await page.textContent('#who')).toContain(NAME);
+    secrets.push(await sessionCookie(therapist.context));
+
+    // Add a client by confidential ID, and make a link for them.
+    await page.getByLabel('Confidential ID', { exact: true }).first().fill('C-017');
+    await page.getByRole('button', { name: 'Add client' }).click();
+    await page.waitForSelector('.client h3:text("C-017")', { timeout: WAIT_MS });
+    await page.click('.client .create-link');
+    await page.waitForSelector('.link-url', { timeout: WAIT_MS });
+    const [firstLink = ''] = await linkUrls(page);
+    expect(new URL(firstLink).pathname).toBe('/join');
+    await page.click('.copy-link');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(firstLink);
+
+    // The key survives a reload: it is in this browser's IndexedDB, not on a server.
+    await page.reload();
+    await waitReady(page, '/clients');
+    expect(await linkUrls(page)).toEqual([firstLink]);
+
+    // Start the session; the client opens the link in a second page.
+    await page.click('.start-session');
+    const client = await watched();
+    await client.page.goto(firstLink);
+    await expectVideoFlowing(page);
+    await expectVideoFlowing(client.page);
+    expect(await client.page.evaluate(() => location.hash)).toBe('');
+
+    // A second browser (another device) logs in: no key there until the link is pasted.
+    const laptop = await watched();
+    await laptop.page.goto(new URL('/login', siteUrl).href);
+    await laptop.page.getByLabel('Email address').fill(EMAIL);
+    await laptop.page.locator('#login-password input').fill(PASSWORD);
+    await laptop.page.getByRole('button', { name: 'Log in' }).click();
+    await waitReady(laptop.page, '/clients');
+    secrets.push(await sessionCookie(laptop.context));
+    expect(await linkUrls(laptop.page), 'second browser before import').toEqual([]);
+    expect(await laptop.page.textContent('.link')).toMatch(/does not hold this link's key/);
+    const foreign = SessionLink.create('http://elsewhere.example/join').url;
+    await laptop.page.getByLabel(/A link you made/).fill(foreign);
+    await laptop.page.getByRole('button', { name: 'Import' }).click();
+    await expect
+      .poll(() => laptop.page.textContent('#errors'), { timeout: WAIT_MS })
+      .toContain('BB_ERR_LINK_FOREIGN');
+    await laptop.page.getByLabel(/A link you made/).fill(firstLink);
+    await laptop.page.getByRole('button', { name: 'Import' }).click();
+    await expect.poll(() => linkUrls(laptop.page), { timeout: WAIT_MS }).toEqual([firstLink]);
+
+    // The second browser forgets its links again, as before leaving a shared device.
+    laptop.page.once('dialog', (dialog) => void dialog.accept());
+    await laptop.page
+      .getByRole('button', { name: 'Forget the links kept in this browser' })
+      .click();
+    await expect.poll(() => linkUrls(laptop.page), { timeout: WAIT_MS }).toEqual([]);
+    await laptop.page.reload();
+    await waitReady(laptop.page, '/clients');
+    expect(await linkUrls(laptop.page), 'second browser after forgetting').toEqual([]);
+
+    // Rotate: the running session ends and the old link is refused from then on.
+    await page.click('.rotate-link');
+    await expect
+      .poll(async () => (await linkUrls(page))[0], { timeout: WAIT_MS })
+      .not.toBe(firstLink);
+    const [secondLink = ''] = await linkUrls(page);
+    expect(await clientTicketStatus(firstLink)).toEqual({
+      status: 403,
+      code: 'BB_ERR_PROOF_INVALID',
+    });
+    const late = await watched();
+    await late.page.goto(firstLink);
+    await late.page.waitForFunction(
+      () => (window as unknown as { __bbErrors: string[] }).__bbErrors.length > 0,
+      undefined,
+      { timeout: WAIT_MS },
+    );
+    expect(await late.page.evaluate(() => document.querySelector('bb-session')?.state)).toBe(
+      'failed',
+    );
+    expect(await clientTicketStatus(secondLink)).toMatchObject({ status: 200 });
+
+    // Revoke: the new link stops working too and leaves the list.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('.revoke-link');
+    await expect.poll(() => page.locator('.link').count(), { timeout: WAIT_MS }).toBe(0);
+    expect(await clientTicketStatus(secondLink)).toEqual({
+      status: 403,
+      code: 'BB_ERR_PROOF_INVALID',
+    });
+
+    // Log out: the cookie's session is gone on the server.
+    const lastCookie = await sessionCookie(therapist.context);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL((url) => url.pathname === '/login', { timeout: WAIT_MS });
+    const after = await fetch(new URL('/v1/session', signalUrl), {
+      headers: { cookie: `bb_session=${lastCookie}` },
+    });
+    expect(after.status).toBe(401);
+
+    for (const context of [therapist, client, laptop]) {
+      expect(context.problems, 'page problems').toEqual([]);
+    }
+
+    // Neither the database file nor any log line holds a secret of this flow in clear.
+    for (const link of [firstLink, secondLink]) {
+      const parsed = SessionLink.parse(link);
+      secrets.push(
+        new URL(link).hash.slice(3),
+        parsed.proof,
+        Buffer.from(parsed.bindingKey).toString('base64url'),
+        Buffer.from(parsed.bindingKey).toString('hex'),
+      );
+    }
+    expect(secrets.every((secret) => secret.length >= 20)).toBe(true);
+    const dbPath = join(dataDir, 'practice.db');
+    const database = [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]
+      .filter((file) => existsSync(file))
+      .map((file) => readFileSync(file).toString('latin1'))
+      .join('');
+    expect(database).toContain('C-017');
+    expect(database).toContain(SessionLink.parse(secondLink).proofHash);
+    expect(output).toMatch(/link rotated/);
+    for (const secret of secrets) {
+      expect(database).not.toContain(secret);
+      expect(output).not.toContain(secret);
+    }
+    expect(output).not.toContain(EMAIL);
+    expect(output).not.toContain(NAME);
+  });
+});
