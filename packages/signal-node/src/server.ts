@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { BbError } from '@bilateral-base/core/errors';
 import { isTurnUrl } from '@bilateral-base/core/protocol';
+import type { FastifyInstance } from 'fastify';
 import {
   parseSignalOptions,
   SignalConfigError,
@@ -30,7 +32,11 @@ export interface SignalServer {
   readonly host: string;
   /** The port actually bound (useful with `port: 0`). */
   readonly port: number;
-  /** Closes every socket (1001), then the HTTP server, then the database. */
+  /**
+   * Shuts down gracefully: stops accepting connections, ends every socket with 1001,
+   * lets HTTP requests in flight finish for up to `drainTimeoutMs` (then cuts them),
+   * and closes the database last. Calling it again returns the same promise.
+   */
   close(): Promise<void>;
 }
 
@@ -85,6 +91,11 @@ export async function createSignalServer(options: SignalServerOptions = {}): Pro
     now: config.now,
     loginIdleMs: config.loginIdleSeconds * 1000,
     loginMaxMs: config.loginMaxSeconds * 1000,
+    breachCheck: {
+      enabled: config.breachCheckEndpoint !== undefined,
+      endpoint: config.breachCheckEndpoint,
+      onUnavailable: config.breachCheckOnUnavailable,
+    },
     log: accountLog,
   });
   const closeRoom = (roomId: string): number => sockets.closeRoom(roomId);
@@ -122,6 +133,14 @@ export async function createSignalServer(options: SignalServerOptions = {}): Pro
     profiles: { accounts, store, origins, now: config.now, closeRoom, log: accountLog },
   });
   app.server.on('upgrade', sockets.onUpgrade);
+  let shuttingDown = false;
+  // A request that finishes during the drain must not leave its connection kept alive:
+  // Node closes only the connections that are idle when the listener stops.
+  app.addHook('onSend', async (_request, reply) => {
+    if (shuttingDown) {
+      reply.header('connection', 'close');
+    }
+  });
 
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -144,15 +163,71 @@ export async function createSignalServer(options: SignalServerOptions = {}): Pro
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      await sockets.close();
-      await app.close();
+      const started = performance.now();
+      serverLog.info(
+        { sockets: sockets.liveSockets, drainTimeoutMs: config.drainTimeoutMs },
+        'shutting down',
+      );
+      // Upgrades are refused first, then the listener stops, so nothing new arrives while
+      // the sockets are told to go; requests already running carry on.
+      shuttingDown = true;
+      sockets.stopAccepting();
+      const httpClosed = app.close().catch((error: unknown) => {
+        serverLog.error({ err: { type: errorCode(error) } }, 'HTTP server failed to close');
+      });
+      await sockets.close(config.drainTimeoutMs);
+      const left = config.drainTimeoutMs - (performance.now() - started);
+      if (!(await settlesWithin(httpClosed, left))) {
+        serverLog.warn('requests still running after drainTimeoutMs were cut');
+        app.server.closeAllConnections();
+        await httpClosed;
+      }
       await registry.close();
-      serverLog.info('closed');
+      serverLog.info({ ms: Math.round(performance.now() - started) }, 'closed');
     })();
     return closing;
   };
   const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host;
-  return Object.freeze({ url: `http://${urlHost}:${port}`, host: config.host, port, close });
+  const server = Object.freeze({
+    url: `http://${urlHost}:${port}`,
+    host: config.host,
+    port,
+    close,
+  });
+  HTTP_APPS.set(server, app);
+  return server;
+}
+
+/** The Fastify app behind each server, for tests only; not exported from the package. */
+const HTTP_APPS = new WeakMap<SignalServer, FastifyInstance>();
+
+/**
+ * The HTTP app of a running server, so tests can send requests in process with
+ * `app.inject()` (the fuzz tests send hundreds of thousands). Not part of the public API.
+ */
+export function httpAppOf(server: SignalServer): FastifyInstance {
+  const app = HTTP_APPS.get(server);
+  if (app === undefined) {
+    throw new TypeError('httpAppOf: server was not made by createSignalServer');
+  }
+  return app;
+}
+
+/** True when `promise` settles within `ms`; false (and still running) otherwise. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, ms));
+  });
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function ticketSecretBytes(config: SignalConfig, loggers: SignalLoggers): Uint8Array {

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { SessionLink } from '@bilateral-base/core/links';
 import { expect } from 'vitest';
-import { WebSocket, type RawData } from 'ws';
+import { WebSocket, type ClientOptions, type RawData } from 'ws';
 import { createSignalServer, type SignalServer, type SignalServerOptions } from '../src/index.js';
 
 export const API_KEY = 'test-api-key-0123456789abcdefghijklmnop';
@@ -141,8 +141,9 @@ export class TestPeer {
   readonly handshake: Promise<{ status: number; json?: unknown }>;
   private waiters: (() => void)[] = [];
 
-  constructor(url: string, origin: string | undefined) {
-    this.ws = new WebSocket(url, origin === undefined ? {} : { origin });
+  /** `options` go to ws, for example `localAddress` to connect from another loopback address. */
+  constructor(url: string, origin: string | undefined, options: ClientOptions = {}) {
+    this.ws = new WebSocket(url, origin === undefined ? options : { ...options, origin });
     this.ws.on('message', (data: RawData) => {
       this.frames.push(JSON.parse(data.toString()) as Frame);
       for (const wake of this.waiters.splice(0)) wake();

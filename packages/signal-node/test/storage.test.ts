@@ -54,6 +54,7 @@ describe('SQLite room registry', () => {
       expect(db.prepare('SELECT version, name, applied_at FROM migrations').all()).toEqual([
         { version: 1, name: 'rooms', applied_at: 1 },
         { version: 2, name: 'accounts', applied_at: 1 },
+        { version: 3, name: 'session bindings', applied_at: 1 },
       ]);
       const columns = db.prepare("SELECT name FROM pragma_table_info('rooms')").all();
       expect(columns).toEqual([
@@ -70,6 +71,7 @@ describe('SQLite room registry', () => {
         { name: 'client_profiles' },
         { name: 'migrations' },
         { name: 'rooms' },
+        { name: 'session_bindings' },
         { name: 'sessions' },
         { name: 'therapists' },
       ]);

@@ -1,5 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { checkPassword } from '@bilateral-base/core/password';
+import { isBbError } from '@bilateral-base/core/errors';
+import {
+  checkPassword,
+  refuseBreachedPassword,
+  type BreachCheckOptions,
+} from '@bilateral-base/core/password';
 import type { Logger } from 'pino';
 import { HttpError } from '../http/http-error.js';
 import type { AccountStore, TherapistRecord } from '../storage/account-store.js';
@@ -21,6 +26,8 @@ export interface AccountServiceDeps {
   readonly now: () => number;
   readonly loginIdleMs: number;
   readonly loginMaxMs: number;
+  /** The optional Pwned Passwords range check; absent or not enabled: no check. */
+  readonly breachCheck?: BreachCheckOptions | undefined;
   readonly log: Logger;
 }
 
@@ -90,6 +97,7 @@ export class AccountService {
       ]);
     }
     this.enforcePolicy(password, cleanName, cleanEmail);
+    await this.refuseBreached(password);
     const therapist: TherapistRecord = {
       id: randomUUID(),
       name: cleanName,
@@ -130,6 +138,7 @@ export class AccountService {
     await this.confirmPassword(session.therapist, currentPassword, address);
     const { therapist } = session;
     this.enforcePolicy(newPassword, therapist.name, therapist.email);
+    await this.refuseBreached(newPassword);
     const passwordHash = await this.deps.hasher.hash(newPassword);
     this.deps.store.setPasswordHash(therapist.id, passwordHash);
     this.deps.store.deleteSessionsOf(therapist.id);
@@ -175,6 +184,34 @@ export class AccountService {
   logout(session: CurrentSession): void {
     this.deps.store.deleteSession(session.tokenHash);
     this.deps.log.info({ therapistId: session.therapist.id }, 'logged out');
+  }
+
+  /**
+   * Asks the range API only after the local policy passed, so a password refused anyway
+   * costs no outside request. Only 5 hex characters of its SHA-1 leave the server.
+   */
+  private async refuseBreached(password: string): Promise<void> {
+    const options = this.deps.breachCheck;
+    if (options?.enabled !== true) {
+      return;
+    }
+    try {
+      const result = await refuseBreachedPassword(password, options);
+      if (result.status === 'unavailable') {
+        this.deps.log.warn({ code: 'BB_ERR_BREACH_CHECK_UNAVAILABLE' }, 'breach check skipped');
+      }
+    } catch (error) {
+      if (isBbError(error, 'BB_ERR_PASSWORD_BREACHED')) {
+        throw new HttpError(400, error.code, error.message, [
+          { path: 'password', message: 'This password appears in a known data breach.' },
+        ]);
+      }
+      if (isBbError(error, 'BB_ERR_BREACH_CHECK_UNAVAILABLE')) {
+        this.deps.log.warn({ code: error.code }, 'breach check unavailable; password refused');
+        throw new HttpError(503, error.code, error.message);
+      }
+      throw error;
+    }
   }
 
   private enforcePolicy(password: string, name: string, email: string): void {

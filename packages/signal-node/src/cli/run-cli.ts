@@ -51,3 +51,49 @@ export async function main(
     return { exitCode: 1 };
   }
 }
+
+/** The parts of `process` that `stopOnSignals` uses. */
+export interface SignalledProcess {
+  on(event: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  exit(code: number): void;
+  exitCode?: number | string | null | undefined;
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+/**
+ * After `close()` has finished, the process ends even if a stray handle (a client's
+ * half-closed socket in the kernel's hands) would keep the event loop alive.
+ */
+const EXIT_AFTER_CLOSE_MS = 1000;
+
+/**
+ * SIGTERM (what systemd, Docker and Kubernetes send) and SIGINT (Ctrl-C) shut the
+ * server down gracefully and exit 0; a second signal exits at once with 1.
+ */
+export function stopOnSignals(server: SignalServer, proc: SignalledProcess): void {
+  let stopping = false;
+  const stop = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (stopping) {
+      proc.stderr.write(`bb-signal: ${signal} again; exiting without waiting\n`);
+      proc.exit(1);
+      return;
+    }
+    stopping = true;
+    proc.stdout.write(`bb-signal stopping (${signal})\n`);
+    server.close().then(
+      () => {
+        proc.stdout.write('bb-signal stopped\n');
+        proc.exitCode = 0;
+        setTimeout(() => proc.exit(0), EXIT_AFTER_CLOSE_MS).unref();
+      },
+      (error: unknown) => {
+        const code = isBbError(error) ? error.code : 'BB_ERR_INTERNAL';
+        proc.stderr.write(`bb-signal: error while stopping (${code})\n`);
+        proc.exit(1);
+      },
+    );
+  };
+  proc.on('SIGINT', () => stop('SIGINT'));
+  proc.on('SIGTERM', () => stop('SIGTERM'));
+}

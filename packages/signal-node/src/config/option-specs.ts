@@ -191,6 +191,26 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'How long a message waits for an absent partner before EXPIRE.',
   },
   {
+    name: 'maxBufferedBytes',
+    flag: '--max-buffered-bytes',
+    env: 'BB_SIGNAL_MAX_BUFFERED_BYTES',
+    kind: 'integer',
+    defaultText: '1048576',
+    description:
+      'Unsent bytes one socket may have waiting; a browser that stops reading past this ' +
+      'is closed with 1013.',
+  },
+  {
+    name: 'drainTimeoutMs',
+    flag: '--drain-timeout-ms',
+    env: 'BB_SIGNAL_DRAIN_TIMEOUT_MS',
+    kind: 'integer',
+    defaultText: '10000',
+    description:
+      'On SIGTERM, SIGINT or close(): how long requests in flight may finish before they ' +
+      'are cut.',
+  },
+  {
     name: 'passwordHashCost',
     flag: '--password-hash-cost',
     env: 'BB_SIGNAL_PASSWORD_HASH_COST',
@@ -215,6 +235,24 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     kind: 'integer',
     defaultText: '43200',
     description: 'A therapist session ends this long after login, even when in use.',
+  },
+  {
+    name: 'breachCheckEndpoint',
+    flag: '--breach-check-endpoint',
+    env: 'BB_SIGNAL_BREACH_CHECK_ENDPOINT',
+    kind: 'string',
+    defaultText: '(off)',
+    description:
+      'Pwned Passwords range API (e.g. https://api.pwnedpasswords.com/range/); when set, ' +
+      'register and change password refuse breached passwords. Only 5 hex of the SHA-1 leave.',
+  },
+  {
+    name: 'breachCheckOnUnavailable',
+    flag: '--breach-check-on-unavailable',
+    env: 'BB_SIGNAL_BREACH_CHECK_ON_UNAVAILABLE',
+    kind: 'string',
+    defaultText: 'allow',
+    description: 'allow or refuse a new password when the breach check cannot be made.',
   },
   {
     name: 'logLevel',

@@ -1,4 +1,5 @@
 import { BbError } from '@bilateral-base/core/errors';
+import { validateBreachCheckOptions } from '@bilateral-base/core/password';
 import { IceUrlSchema, isTurnUrl } from '@bilateral-base/core/protocol';
 import * as z from 'zod/mini';
 import { OPTION_SPECS } from './option-specs.js';
@@ -37,9 +38,13 @@ export interface SignalServerOptions {
   requestsPerMinute?: number | undefined;
   heartbeatTimeoutMs?: number | undefined;
   expireTimeoutMs?: number | undefined;
+  maxBufferedBytes?: number | undefined;
+  drainTimeoutMs?: number | undefined;
   passwordHashCost?: number | undefined;
   loginIdleSeconds?: number | undefined;
   loginMaxSeconds?: number | undefined;
+  breachCheckEndpoint?: string | undefined;
+  breachCheckOnUnavailable?: 'allow' | 'refuse' | undefined;
   logLevel?: LogLevelName | undefined;
   /** Log lines (one JSON object each) go here instead of standard output. */
   logDestination?: LogDestination | undefined;
@@ -73,10 +78,17 @@ export interface SignalConfig {
   readonly requestsPerMinute: number;
   readonly heartbeatTimeoutMs: number;
   readonly expireTimeoutMs: number;
+  /** Bytes waiting to be sent to one socket beyond which it is closed as too slow. */
+  readonly maxBufferedBytes: number;
+  /** How long `close()` lets requests in flight finish before it cuts them. */
+  readonly drainTimeoutMs: number;
   /** log2 of scrypt's N for therapist passwords. */
   readonly passwordHashCost: number;
   readonly loginIdleSeconds: number;
   readonly loginMaxSeconds: number;
+  /** Pwned Passwords range API; absent: no breach check (the default). */
+  readonly breachCheckEndpoint: string | undefined;
+  readonly breachCheckOnUnavailable: 'allow' | 'refuse';
   readonly logLevel: LogLevelName;
   readonly logDestination: LogDestination | undefined;
   readonly now: () => number;
@@ -119,9 +131,12 @@ const DEFAULTS = {
   requestsPerMinute: 120,
   heartbeatTimeoutMs: 60_000,
   expireTimeoutMs: 5_000,
+  maxBufferedBytes: 1024 * 1024,
+  drainTimeoutMs: 10_000,
   passwordHashCost: 17,
   loginIdleSeconds: 60 * 60,
   loginMaxSeconds: 12 * 60 * 60,
+  breachCheckOnUnavailable: 'allow',
   logLevel: 'info',
 } as const;
 
@@ -136,6 +151,15 @@ function isExactOrigin(value: string): boolean {
 
 function isTicketSecret(value: string): boolean {
   return /^[A-Za-z0-9_-]+$/.test(value) && Buffer.from(value, 'base64url').length >= 32;
+}
+
+function isBreachEndpoint(value: string): boolean {
+  try {
+    validateBreachCheckOptions({ enabled: true, endpoint: value });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const integer = (min: number, max: number) =>
@@ -168,9 +192,13 @@ const REQUIREMENTS: Readonly<Record<string, string>> = {
   requestsPerMinute: 'must be an integer from 1 to 1000000',
   heartbeatTimeoutMs: 'must be an integer from 100 to 3600000',
   expireTimeoutMs: 'must be an integer from 10 to 600000',
+  maxBufferedBytes: 'must be an integer from 1024 to 268435456',
+  drainTimeoutMs: 'must be an integer from 0 to 600000',
   passwordHashCost: 'must be an integer from 10 to 20',
   loginIdleSeconds: 'must be an integer from 60 to 604800, and at most loginMaxSeconds',
   loginMaxSeconds: 'must be an integer from 60 to 2592000',
+  breachCheckEndpoint: 'must be an http(s) URL without query or fragment',
+  breachCheckOnUnavailable: 'must be "allow" or "refuse"',
   logLevel: `must be one of ${LOG_LEVELS.join(', ')}`,
   logDestination: 'must be an object with a write(line) method',
   now: 'must be a function returning Unix milliseconds',
@@ -202,9 +230,13 @@ const OptionsSchema = z.strictObject({
   requestsPerMinute: integer(1, 1_000_000),
   heartbeatTimeoutMs: integer(100, 3_600_000),
   expireTimeoutMs: integer(10, 600_000),
+  maxBufferedBytes: integer(1024, 256 * 1024 * 1024),
+  drainTimeoutMs: integer(0, 600_000),
   passwordHashCost: integer(10, 20),
   loginIdleSeconds: integer(60, 7 * 24 * 60 * 60),
   loginMaxSeconds: integer(60, 30 * 24 * 60 * 60),
+  breachCheckEndpoint: z.optional(z.string().check(z.maxLength(2000), z.refine(isBreachEndpoint))),
+  breachCheckOnUnavailable: z.optional(z.enum(['allow', 'refuse'])),
   logLevel: z.optional(z.enum(LOG_LEVELS)),
   logDestination: z.optional(
     z.custom<LogDestination>(
@@ -292,9 +324,13 @@ export function parseSignalOptions(options: SignalServerOptions = {}): SignalCon
     requestsPerMinute: given.requestsPerMinute ?? DEFAULTS.requestsPerMinute,
     heartbeatTimeoutMs: given.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs,
     expireTimeoutMs: given.expireTimeoutMs ?? DEFAULTS.expireTimeoutMs,
+    maxBufferedBytes: given.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+    drainTimeoutMs: given.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs,
     passwordHashCost: given.passwordHashCost ?? DEFAULTS.passwordHashCost,
     loginIdleSeconds,
     loginMaxSeconds,
+    breachCheckEndpoint: given.breachCheckEndpoint,
+    breachCheckOnUnavailable: given.breachCheckOnUnavailable ?? DEFAULTS.breachCheckOnUnavailable,
     logLevel: given.logLevel ?? DEFAULTS.logLevel,
     logDestination: given.logDestination,
     now: given.now ?? Date.now,

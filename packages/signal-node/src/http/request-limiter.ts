@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
+import { addressKey } from '../socket/address-limiter.js';
 import { TokenBucket } from '../socket/token-bucket.js';
 import { sendError } from './http-error.js';
 
@@ -43,7 +44,7 @@ export function registerRequestLimiter(
     if (request.url === '/healthz') {
       return;
     }
-    const address = request.socket.remoteAddress ?? 'unknown';
+    const address = addressKey(request.socket.remoteAddress ?? 'unknown');
     let entry = buckets.get(address);
     if (entry === undefined) {
       entry = {

@@ -11,9 +11,18 @@ export interface PeerSessionLimits {
   readonly messagesPerSecond: number;
   readonly messageBurst: number;
   readonly heartbeatTimeoutMs: number;
-  /** Bytes waiting in the socket's send buffer beyond which deliveries are dropped. */
+  /** Bytes waiting in the socket's send buffer beyond which the socket is closed. */
   readonly maxBufferedBytes: number;
 }
+
+const SLOW_RECEIVER: SocketEnding = {
+  code: 'BB_ERR_SLOW_RECEIVER',
+  message: 'the browser did not read its messages in time',
+  notice: 'none',
+  closeCode: SIGNAL_CLOSE_CODES.tryAgainLater,
+};
+/** How long a closed slow socket may take to read what was sent before it is cut. */
+const SLOW_RECEIVER_GRACE_MS = 5000;
 
 export interface PeerSessionDeps {
   readonly socket: WebSocket;
@@ -62,8 +71,17 @@ export class PeerSession implements RelayEndpoint, SlotHolder {
       return;
     }
     if (socket.bufferedAmount > limits.maxBufferedBytes) {
-      // A browser that stops reading must not make the server hold its messages.
-      log.warn({ type: frame.type }, 'peer is not reading; message dropped');
+      // A browser that stops reading must not make the server hold its messages without
+      // bound. Dropping one would leave a call half-negotiated, so the socket is closed
+      // instead and the browser reconnects (1013, RFC 6455 section 11.7 registry).
+      log.warn(
+        { code: SLOW_RECEIVER.code, bufferedBytes: socket.bufferedAmount },
+        'peer is not reading; socket closed',
+      );
+      this.end(SLOW_RECEIVER);
+      // The close frame waits behind everything unread, so the socket is cut after a
+      // grace period instead of ws's 30-second close timeout.
+      setTimeout(() => socket.terminate(), SLOW_RECEIVER_GRACE_MS).unref();
       return;
     }
     socket.send(JSON.stringify(frame));

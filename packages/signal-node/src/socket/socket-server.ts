@@ -10,7 +10,7 @@ import { derivePeerId, otherRole } from '../crypto/peer-id.js';
 import type { TicketSigner } from '../crypto/tickets.js';
 import type { OriginPolicy } from '../origin-policy.js';
 import type { RoomRegistry } from '../storage/room-registry.js';
-import { AddressLimiter } from './address-limiter.js';
+import { addressKey, AddressLimiter } from './address-limiter.js';
 import { admit, type Admission } from './admission.js';
 import { PeerSession } from './peer-session.js';
 import { endSocket, policyEnding, type SocketEnding } from './refusal.js';
@@ -27,6 +27,7 @@ export interface SocketServerDeps {
     | 'messageBurst'
     | 'connectionsPerAddress'
     | 'heartbeatTimeoutMs'
+    | 'maxBufferedBytes'
     | 'now'
   >;
   readonly signer: TicketSigner;
@@ -45,7 +46,7 @@ const SHUTDOWN: SocketEnding = {
   closeCode: SIGNAL_CLOSE_CODES.goingAway,
 };
 
-/** How long `close()` waits for browsers to finish the close handshake. */
+/** How long `close()` waits at most for browsers to finish the close handshake. */
 const CLOSE_GRACE_MS = 2000;
 const SWEEP_INTERVAL_MS = 60_000;
 /** RFC 6455 section 7.4.1: the server met an unexpected condition. */
@@ -98,7 +99,22 @@ export class SignalSocketServer {
     return holders.length;
   }
 
-  async close(): Promise<void> {
+  /** From now on every upgrade is refused with 503 `BB_ERR_SERVER_SHUTTING_DOWN`. */
+  stopAccepting(): void {
+    this.closing = true;
+  }
+
+  /** Live admitted sockets, for shutdown logs. */
+  get liveSockets(): number {
+    return this.sockets.size;
+  }
+
+  /**
+   * Refuses new upgrades, ends every socket with 1001 (the stock client reports a lost
+   * connection and may reconnect elsewhere), waits up to `graceMs` for the close
+   * handshakes, then cuts what is left.
+   */
+  async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
     this.closing = true;
     clearInterval(this.sweeper);
     for (const socket of this.pending) {
@@ -122,7 +138,7 @@ export class SignalSocketServer {
     });
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, CLOSE_GRACE_MS);
+      timer = setTimeout(resolve, Math.min(graceMs, CLOSE_GRACE_MS));
     });
     await Promise.race([Promise.all(closed), grace]);
     clearTimeout(timer);
@@ -149,7 +165,7 @@ export class SignalSocketServer {
       rejectUpgrade(socket, 403, 'BB_ERR_ORIGIN_FORBIDDEN', 'This Origin may not connect');
       return;
     }
-    const address = request.socket.remoteAddress ?? 'unknown';
+    const address = addressKey(request.socket.remoteAddress ?? 'unknown');
     if (!this.addresses.acquire(address)) {
       log.warn({ code: 'BB_ERR_TOO_MANY_CONNECTIONS' }, 'upgrade refused');
       rejectUpgrade(socket, 429, 'BB_ERR_TOO_MANY_CONNECTIONS', 'Too many connections');
@@ -216,7 +232,7 @@ export class SignalSocketServer {
         messagesPerSecond: config.messagesPerSecond,
         messageBurst: config.messageBurst,
         heartbeatTimeoutMs: config.heartbeatTimeoutMs,
-        maxBufferedBytes: config.maxFrameBytes * 16,
+        maxBufferedBytes: config.maxBufferedBytes,
       },
       log,
     });
