@@ -39,9 +39,10 @@ export async function fileSizes(path) {
  * Bundles `entry` and everything it imports into one minified ES module, in memory.
  * Warnings are collected rather than printed, so the caller decides what matters.
  * @param {string} entry path of the entry module
+ * @param {{ onDemand?: RegExp }} [options] dynamic imports matching `onDemand` are left out
  * @returns {Promise<{ code: Uint8Array, warnings: string[] }>}
  */
-export async function bundle(entry) {
+export async function bundle(entry, { onDemand } = {}) {
   if (typeof entry !== 'string' || entry === '') {
     throw new TypeError('bundle: entry must be a non-empty path');
   }
@@ -50,6 +51,12 @@ export async function bundle(entry) {
     input: entry,
     onwarn: (warning) => warnings.push(`${warning.code ?? 'WARNING'}: ${warning.message}`),
     plugins: [
+      // Dynamic imports matching `onDemand` stay imports: code loaded only on demand.
+      {
+        name: 'leave-on-demand',
+        resolveDynamicImport: (specifier) =>
+          typeof specifier === 'string' && onDemand?.test(specifier) === true ? false : null,
+      },
       // A site's bundler targets browsers in production: browser fields and conditions,
       // and production builds where a package offers them.
       nodeResolve({
@@ -72,9 +79,12 @@ export async function bundle(entry) {
   }
 }
 
-/** Bundles `entry` the common way and returns its sizes. */
-export async function bundleSizes(entry) {
-  const { code, warnings } = await bundle(entry);
+/**
+ * Bundles `entry` the common way and returns its sizes. `options.onDemand` matches the
+ * dynamic imports to leave out, as code loaded only when a feature is used.
+ */
+export async function bundleSizes(entry, options) {
+  const { code, warnings } = await bundle(entry, options);
   return { ...compressedSizes(code), warnings };
 }
 

@@ -1,37 +1,87 @@
 // The size budget `npm test` enforces (`npm run size` runs it alone). It measures what a
-// site loads: the shipped `<bb-session>` bundle as built, and core with its dependencies
-// bundled the way bench/size bundles every library. Over budget, it fails and says by how
+// site loads: the shipped `<bb-session>` bundle as built with the chunks a call loads, the
+// recording chunks loaded on demand apart, and core with its dependencies bundled the way
+// bench/size bundles every library. Over budget, it fails and says by how
 // much, so growth is a decision someone makes on purpose: either shrink the change or
 // raise the budget here in the same pull request, with the reason in its description.
 // Needs the build (`npm run build`); `npm test` builds first.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { groupSizes, reachableChunks } from './bundle-chunks.mjs';
 import { bundleSizes, fileSizes, kilobytes } from './bundle-size.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /**
+ * Dynamic imports of code only a recording host loads (the recorder, the store, the
+ * export's remuxer), as they appear in the built packages; left out when measuring what a
+ * session loads.
+ */
+export const ON_DEMAND_IMPORT = /session-recorder|@bilateral-base\/core\/recording/;
+
+/** The widget bundle's on-demand chunks, by the names rollup.config.mjs gives them. */
+const RECORDING_CHUNK = /(^|\/)recording(-export)?-[\w-]+\.js$/;
+const RECORDING_EXPORT_CHUNK = /(^|\/)recording-export-[\w-]+\.js$/;
+
+/**
  * Gzip budgets in bytes (1 KB = 1000 bytes).
  *
  * The widget bundle is everything a page loads for `<bb-session>`; 60 KB gzip is the
- * product target (docs/performance.md). Screen sharing and the fingerprint proof took it
- * to 60.6 KB, so the budget was raised on purpose to 62 KB (core alone to 52 KB, since the
- * widget bundle is core plus about 10 KB of Lit and the element), leaving a little room
- * while the target is missed by 0.6 KB; docs/performance.md says so and where to win it
- * back. Frame encryption, still to come, will need room too: shrink before raising again.
+ * product target (docs/performance.md), and the budget keeps 2 KB of room above it. Frame
+ * encryption, recovery and recording consent took it to 71 KB; replacing PeerJS's
+ * webrtc-adapter with webrtc-adapter-lite (about 12 KB gzip) brought it back under the
+ * target. Core alone is measured with the real webrtc-adapter, as an application's own
+ * bundler would include it: frame encryption, recovery and consent raised it from 49.9
+ * to about 57.7 KB, so its budget went from 52 to 60 KB on purpose.
  */
 export const BUDGETS = [
   {
-    name: '<bb-session> bundle (packages/widget/dist/bb-session.bundle.js)',
+    // The bundle and every chunk a session loads with it (PeerJS arrives as a chunk when
+    // the call joins); the recording chunks below are counted apart.
+    name: '<bb-session> bundle (packages/widget/dist/bb-session.bundle.js and chunks)',
     path: 'packages/widget/dist/bb-session.bundle.js',
-    measure: (path) => fileSizes(path),
+    measure: async (path) => groupSizes((await reachableChunks(path, RECORDING_CHUNK)).loaded),
     gzipBudget: 62_000,
+  },
+  {
+    // Loaded when a host records or opens the list of recordings: the compositor, the
+    // recorder and the encrypted store.
+    name: '<bb-session> recording chunk, on demand (bb-session.bundle-chunks/recording-*)',
+    path: 'packages/widget/dist/bb-session.bundle.js',
+    measure: async (path) =>
+      groupSizes(
+        (await reachableChunks(path, RECORDING_CHUNK)).lazy.filter(
+          (chunk) => !RECORDING_EXPORT_CHUNK.test(chunk),
+        ),
+      ),
+    gzipBudget: 16_000,
+  },
+  {
+    // The remuxer that makes an export seekable (mediabunny), loaded only on export.
+    name: '<bb-session> recording export chunk, on demand (recording-export-*)',
+    path: 'packages/widget/dist/bb-session.bundle.js',
+    measure: async (path) =>
+      groupSizes(
+        (await reachableChunks(path, RECORDING_CHUNK)).lazy.filter((chunk) =>
+          RECORDING_EXPORT_CHUNK.test(chunk),
+        ),
+      ),
+    gzipBudget: 190_000,
+  },
+  {
+    // The element alone: the password policy (zxcvbn with its dictionaries, about 240 KB
+    // gzip) is a separate chunk it imports on first use, so it is not counted here.
+    name: '<bb-password-field> bundle (packages/widget/dist/password-field/)',
+    path: 'packages/widget/dist/password-field/bb-password-field.bundle.js',
+    measure: (path) => fileSizes(path),
+    gzipBudget: 10_000,
   },
   {
     name: 'core alone, with its dependencies (packages/core/dist/index.js, bundled)',
     path: 'packages/core/dist/index.js',
-    measure: (path) => bundleSizes(path),
-    gzipBudget: 52_000,
+    // The recorder and the store are dynamic imports that only a recording host loads.
+    measure: (path) => bundleSizes(path, { onDemand: ON_DEMAND_IMPORT }),
+    gzipBudget: 60_000,
   },
 ];
 
