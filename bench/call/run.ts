@@ -1,9 +1,11 @@
 // Call set-up benchmark in real Chromium: from the moment the second participant starts
 // joining to the first remote video frame it decodes, for our SDK (SessionCall through
 // bb-signal: ticket request with the link's proof, signalling socket with the ticket,
-// control channel, media call) against raw PeerJS through PeerServer (one media call).
-// Both run in one browser, on loopback, alternating ours / raw, after one uncounted
-// warm-up call of each. Writes bench/results/call.json and call.md.
+// control channel, fingerprint proof, media call with frame encryption) against raw
+// PeerJS through PeerServer (one media call, no verification). A third series runs the
+// SDK with `frameEncryption: 'off'` to show what frame encryption itself adds. All run in
+// one browser, on loopback, alternating, after one uncounted warm-up call of each.
+// Writes bench/results/call.json and call.md.
 //
 // Run with tsx (bench's own dependency) so it can reuse the browser-test helpers.
 import { randomBytes } from 'node:crypto';
@@ -70,20 +72,28 @@ async function firstFrameMs(page: Page): Promise<number> {
   });
 }
 
-/** Our SDK: the host waits in the room; the client joins from the link. */
-async function sdkCall(run: Run): Promise<CallTiming> {
+/**
+ * Our SDK: the host waits in the room; the client joins from the link. `frameEncryption`
+ * is the SessionCall option (`off` exists for this kind of measurement only).
+ */
+async function sdkCall(run: Run, frameEncryption: 'auto' | 'off' = 'auto'): Promise<CallTiming> {
   const link = await run.signal.createLink(`${run.origin}/session.html`);
   const hostTicket = await run.signal.hostTicket(link.roomId);
   const host = await newPage(run, '/session.html');
   const client = await newPage(run, '/session.html');
   try {
     await host.page.evaluate(
-      async ({ signalUrl, linkUrl, ticket }) => {
+      async ({ signalUrl, linkUrl, ticket, frameEncryption }) => {
         const w = window as unknown as TestWindow;
-        w.call = new w.bb.SessionCall({ signalUrl, link: linkUrl, hostTicket: ticket });
+        w.call = new w.bb.SessionCall({
+          signalUrl,
+          link: linkUrl,
+          hostTicket: ticket,
+          frameEncryption,
+        });
         await w.call.join();
       },
-      { signalUrl: run.signal.url, linkUrl: link.url, ticket: hostTicket },
+      { signalUrl: run.signal.url, linkUrl: link.url, ticket: hostTicket, frameEncryption },
     );
     await host.page.waitForFunction(
       () => (window as unknown as TestWindow).call?.state === 'waiting',
@@ -91,12 +101,12 @@ async function sdkCall(run: Run): Promise<CallTiming> {
       { timeout: WAIT_MS },
     );
     await client.page.evaluate(
-      ({ signalUrl, linkUrl }) => {
+      ({ signalUrl, linkUrl, frameEncryption }) => {
         const w = window as unknown as TestWindow & { __milestones: Record<string, number> };
         w.__milestones = {};
         w.__bbStartClock();
         const started = w.__bbJoinStartedAt ?? performance.now();
-        const call = new w.bb.SessionCall({ signalUrl, link: linkUrl });
+        const call = new w.bb.SessionCall({ signalUrl, link: linkUrl, frameEncryption });
         w.call = call;
         call.on('localstream', () => {
           w.__milestones.localstream = performance.now() - started;
@@ -109,7 +119,7 @@ async function sdkCall(run: Run): Promise<CallTiming> {
         });
         void call.join();
       },
-      { signalUrl: run.signal.url, linkUrl: link.url },
+      { signalUrl: run.signal.url, linkUrl: link.url, frameEncryption },
     );
     const ms = await firstFrameMs(client.page);
     const milestones = await client.page.evaluate(
@@ -216,17 +226,22 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   const run: Run = { browser, signal, origin: site.origin, peerPort: peerServer.port };
   const sdk: CallTiming[] = [];
+  const clear: CallTiming[] = [];
   const raw: CallTiming[] = [];
   try {
     await sdkCall(run);
+    await sdkCall(run, 'off');
     await rawCall(run);
     for (let i = 0; i < CALLS; i += 1) {
       await sleep(SETTLE_MS);
       sdk.push(await sdkCall(run));
       await sleep(SETTLE_MS);
+      clear.push(await sdkCall(run, 'off'));
+      await sleep(SETTLE_MS);
       raw.push(await rawCall(run));
       console.log(
         `call ${i + 1}: SDK ${Math.round(sdk.at(-1)!.firstFrameMs)} ms, ` +
+          `SDK without frame encryption ${Math.round(clear.at(-1)!.firstFrameMs)} ms, ` +
           `raw PeerJS ${Math.round(raw.at(-1)!.firstFrameMs)} ms`,
       );
     }
@@ -238,12 +253,21 @@ async function main(): Promise<void> {
   }
 
   const sdkTimes = sdk.map((timing) => timing.firstFrameMs);
+  const clearTimes = clear.map((timing) => timing.firstFrameMs);
   const rawTimes = raw.map((timing) => timing.firstFrameMs);
+  const spread = (times: number[]) => ({
+    median: median(times),
+    min: Math.min(...times),
+    max: Math.max(...times),
+  });
   const summary = {
-    sdk: { median: median(sdkTimes), min: Math.min(...sdkTimes), max: Math.max(...sdkTimes) },
-    raw: { median: median(rawTimes), min: Math.min(...rawTimes), max: Math.max(...rawTimes) },
+    sdk: spread(sdkTimes),
+    sdkWithoutFrameEncryption: spread(clearTimes),
+    raw: spread(rawTimes),
     ratio: median(sdkTimes) / median(rawTimes),
+    frameEncryptionRatio: median(sdkTimes) / median(clearTimes),
     sdkMilestones: medianMilestones(sdk),
+    sdkWithoutFrameEncryptionMilestones: medianMilestones(clear),
     rawMilestones: medianMilestones(raw),
   };
   const round = (ms: number) => String(Math.round(ms));
@@ -258,6 +282,13 @@ async function main(): Promise<void> {
         describeMilestones(summary.sdkMilestones),
       ],
       [
+        'SDK with frameEncryption: off',
+        round(summary.sdkWithoutFrameEncryption.median),
+        round(summary.sdkWithoutFrameEncryption.min),
+        round(summary.sdkWithoutFrameEncryption.max),
+        describeMilestones(summary.sdkWithoutFrameEncryptionMilestones),
+      ],
+      [
         'raw PeerJS + PeerServer',
         round(summary.raw.median),
         round(summary.raw.min),
@@ -265,20 +296,28 @@ async function main(): Promise<void> {
         describeMilestones(summary.rawMilestones),
       ],
       ['ratio SDK / raw (target ≤ 1.25)', summary.ratio.toFixed(2), '', '', ''],
+      [
+        'ratio SDK / SDK without frame encryption',
+        summary.frameEncryptionRatio.toFixed(2),
+        '',
+        '',
+        '',
+      ],
     ],
   );
   const markdown = [
     '## Call set-up in Chromium',
     '',
     `Machine: ${machineLine(machine)}. Command: \`npm run bench:call\`. ` +
-      `${CALLS} calls of each, alternating SDK / raw after one uncounted warm-up call of ` +
+      `${CALLS} calls of each, alternating SDK / SDK without frame encryption / raw after ` +
+      'one uncounted warm-up call of ' +
       'each; loopback only, host candidates, fake camera.',
     '',
     table,
   ].join('\n');
   const { markdownPath, jsonPath } = writeResults(
     'call',
-    { machine, calls: CALLS, summary, sdk, raw },
+    { machine, calls: CALLS, summary, sdk, sdkWithoutFrameEncryption: clear, raw },
     markdown,
   );
   console.log(`\n${table}\n\ncall benchmark done: ${markdownPath}, ${jsonPath}`);

@@ -1,4 +1,4 @@
-// Bundles the example's two page scripts the way an integrator's site would: from the
+// Bundles the example's page scripts the way an integrator's site would: from the
 // published packages' built files, with their dependencies resolved.
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -8,7 +8,13 @@ import { onwarn } from '../../scripts/rollup-warnings.mjs';
 
 export default {
   onwarn,
-  input: { host: 'src/host.ts', join: 'src/join.ts' },
+  input: {
+    host: 'src/host.ts',
+    join: 'src/join.ts',
+    register: 'src/register.ts',
+    login: 'src/login.ts',
+    clients: 'src/clients.ts',
+  },
   plugins: [
     nodeResolve({ browser: true }),
     commonjs(),
@@ -24,5 +30,12 @@ export default {
     }),
     terser({ format: { comments: false } }),
   ],
-  output: { dir: 'public/assets', format: 'es', sourcemap: true },
+  // Shared code (Lit, core) and the password policy, which <bb-password-field> imports on
+  // first use, become chunks beside the page scripts.
+  output: {
+    dir: 'public/assets',
+    format: 'es',
+    sourcemap: true,
+    chunkFileNames: 'chunk-[name]-[hash].js',
+  },
 };

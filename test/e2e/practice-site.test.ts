@@ -157,6 +157,12 @@ describe('the example practice site', () => {
       },
     );
     expect(await client.evaluate(() => location.hash)).toBe('');
+    // The site's CSP lets the frame-encryption worker start (`worker-src blob:`).
+    for (const page of [therapist, client]) {
+      await page
+        .locator('bb-session [part="security-summary"][data-frame-encryption="on"]')
+        .waitFor({ state: 'attached', timeout: WAIT_MS });
+    }
     expect(violations).toEqual([]);
 
     // Every request and socket of the whole call went to the site or its bb-signal.

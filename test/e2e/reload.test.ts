@@ -38,12 +38,27 @@ describe('a participant who reloads', () => {
     // The widget removed the key from the address bar, so a reload of that address
     // could not rejoin; a person reopens the link itself. Leaving the page first makes
     // it a real unload (same-URL-plus-fragment would be a same-document navigation).
+    const reloadedAt = Date.now();
     await client.goto('about:blank');
     await client.goto(link.url);
     await client.waitForFunction(() => (window as unknown as { bbReady?: boolean }).bbReady, null, {
       timeout: WAIT_MS,
     });
-    await Promise.all([waitForState(host, 'connected'), waitForState(client, 'connected')]);
+    // The host is whole again once a `connected` follows its `reconnecting`.
+    await host.waitForFunction(
+      () => {
+        const states = (
+          window as unknown as { __bbEvents: { type: string; detail: { state?: string } }[] }
+        ).__bbEvents
+          .filter((event) => event.type === 'bb-state-change')
+          .map((event) => event.detail.state);
+        return states.lastIndexOf('connected') > states.indexOf('reconnecting');
+      },
+      null,
+      { timeout: WAIT_MS },
+    );
+    await waitForState(client, 'connected');
+    console.log(`[resilience] reload: both connected again ${Date.now() - reloadedAt} ms later`);
     const [, clientFrames] = await expectVideoFlowing(client);
     expect(clientFrames).toBeGreaterThan(0);
 
@@ -51,15 +66,20 @@ describe('a participant who reloads', () => {
     // connection and keep growing.
     const before = await framesDecoded(host);
     await expect.poll(() => framesDecoded(host), { timeout: WAIT_MS }).toBeGreaterThan(before);
-    const hostStates = await host.evaluate(() =>
+    const hostChanges = await host.evaluate(() =>
       (
-        window as unknown as { __bbEvents: { type: string; detail: { state?: string } }[] }
+        window as unknown as {
+          __bbEvents: { type: string; detail: { state?: string; reason?: string } }[];
+        }
       ).__bbEvents
         .filter((event) => event.type === 'bb-state-change')
-        .map((event) => event.detail.state),
+        .map((event) => `${event.detail.state ?? ''}:${event.detail.reason ?? ''}`),
     );
-    // The host saw the client go and come back, and never ended or failed.
-    expect(hostStates).toContain('waiting');
+    const hostStates = hostChanges.map((change) => change.split(':')[0]);
+    // The host saw the client's connection drop and the client come back: reconnecting,
+    // never waiting as if for a new person, never ended or failed.
+    expect(hostChanges).toContain('reconnecting:peer-lost');
+    expect(hostStates).not.toContain('waiting');
     expect(hostStates.filter((state) => state === 'connected').length).toBeGreaterThanOrEqual(2);
     expect(hostStates).not.toContain('ended');
     expect(hostStates).not.toContain('failed');

@@ -1,7 +1,13 @@
 import type { Page } from 'playwright-core';
 import type { TicketResponse } from '@bilateral-base/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WAIT_MS, expectVideoFlowing, framesDecoded, median } from './support/frames.js';
+import {
+  WAIT_MS,
+  expectVideoFlowing,
+  framesDecoded,
+  inboundVideo,
+  median,
+} from './support/frames.js';
 import { useHarness } from './support/harness.js';
 import {
   ATTACKER_TOKEN,
@@ -302,7 +308,9 @@ describe('verification in real Chromium', () => {
       expect(summary.dtlsCipher).toMatch(/^TLS_/);
       expect(summary.srtpCipher).toMatch(/AES|AEAD/);
       expect(summary.dtlsVersion).toBeTruthy();
-      expect(summary.frameEncryption).toBe('off');
+      expect(summary.frameEncryption).toBe('on');
+      expect(summary.frameTransform).toBe('script-transform');
+      expect(summary.framesRejected).toBe(0);
 
       for (const page of [host, client]) {
         const times = await page.evaluate(() => {
@@ -386,6 +394,10 @@ describe('verification in real Chromium', () => {
       stream: (window as unknown as TestWindow).call!.remoteScreenStream !== undefined,
     }));
     expect(hostShare).toEqual({ state: 'none', stream: false });
+    // No screen frame reached anyone: the attacker decoded none, the host got no screen.
+    expect(await maxFramesDuring(attacker, 1500)).toBe(0);
+    const hostScreens = (await inboundVideo(host)).filter((video) => (video.frameWidth ?? 0) > 640);
+    expect(hostScreens.filter((video) => video.framesDecoded > 0)).toEqual([]);
     const stats = await attacker.evaluate(() => (window as unknown as VerifyWindow).attacker!);
     expect(stats.callsAnswered).toBe(1);
     expect(hostile!.diverted).toBeGreaterThan(0);

@@ -1,6 +1,8 @@
 // The practice site's own backend: static pages plus two small API routes that hold
-// the integrator API key, which must never reach a browser. A real practice site has
-// its own logins in front of these routes; this example has none (see README).
+// the integrator API key, which must never reach a browser. Those two routes serve the
+// quick session of the home page and have no login in front of them (see README); the
+// account pages (/register, /login, /clients) call bb-signal's account API directly from
+// the browser, so passwords and session cookies never pass through this backend.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -18,7 +20,13 @@ const CONTENT_TYPES = {
   '.svg': 'image/svg+xml',
 };
 
-const PAGES = { '/': 'index.html', '/join': 'join.html' };
+const PAGES = {
+  '/': 'index.html',
+  '/join': 'join.html',
+  '/register': 'register.html',
+  '/login': 'login.html',
+  '/clients': 'clients.html',
+};
 
 /**
  * Headers on every response. The session key travels in the URL fragment, which
@@ -36,6 +44,8 @@ function securityHeaders(signalUrl) {
       "default-src 'self'",
       `connect-src 'self' ${signal.origin} ${signalWs}`,
       "media-src 'self' blob: mediastream:",
+      // Frame encryption runs in a worker started from a Blob URL (see core's README).
+      'worker-src blob:',
       "img-src 'self' data:",
       "object-src 'none'",
       "base-uri 'none'",

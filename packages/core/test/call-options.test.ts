@@ -38,6 +38,16 @@ describe('SessionCall options', () => {
     expect(Object.isFrozen(options)).toBe(true);
   });
 
+  it('encrypts frames unless frameEncryption is off, and refuses any other value', () => {
+    expect(resolveCallOptions({ signalUrl: SIGNAL, link: link.url }).frameEncryption).toBe('auto');
+    const off = resolveCallOptions({ signalUrl: SIGNAL, link: link.url, frameEncryption: 'off' });
+    expect(off.frameEncryption).toBe('off');
+    const wrong = thrownBy(() =>
+      resolveCallOptions({ signalUrl: SIGNAL, link: link.url, frameEncryption: false }),
+    );
+    expect((wrong as Error).message).toContain('options.frameEncryption');
+  });
+
   it('a host ticket with the matching link makes a host', () => {
     const both = resolveCallOptions({ signalUrl: SIGNAL, link, hostTicket: hostTicket() });
     expect(both.role).toBe('host');

@@ -47,6 +47,18 @@ describe('PeerJS options derived from signalUrl', () => {
     expect(options.config.iceTransportPolicy).toBe('relay');
   });
 
+  it('sets encodedInsertableStreams only for the older encoded-streams API', () => {
+    const url = 'https://signal.example/';
+    const plain = peerConstructorOptions(url, 'ticket-abc', []);
+    expect('encodedInsertableStreams' in plain.config).toBe(false);
+    const legacy = peerConstructorOptions(url, 'ticket-abc', [], false, undefined, {
+      encodedStreams: true,
+    });
+    expect((legacy.config as { encodedInsertableStreams?: boolean }).encodedInsertableStreams).toBe(
+      true,
+    );
+  });
+
   it('leaks no PeerJS default host or ICE server', () => {
     const options = peerConstructorOptions('https://signal.example/', 'ticket-abc', []);
     const text = JSON.stringify(options);

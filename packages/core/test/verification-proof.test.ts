@@ -54,6 +54,24 @@ describe('fingerprint proof between two in-memory sides', () => {
     expect(code(outcomes.host)).toBe(code(outcomes.client));
   });
 
+  it('hands both sides the same nonces and each side the other one’s frame announcement', () => {
+    const random = (fill: number) => () => new Uint8Array(32).fill(fill);
+    const outcomes = exchange(
+      side('host', { random: random(1), frameEncryption: true }),
+      side('client', { random: random(2) }),
+    );
+    const [host, client] = [outcomes.host, outcomes.client];
+    if (host?.verified !== true || client?.verified !== true) {
+      throw new Error('the honest exchange did not verify');
+    }
+    expect(host.hostNonce).toEqual(new Uint8Array(32).fill(1));
+    expect(host.clientNonce).toEqual(new Uint8Array(32).fill(2));
+    expect(client.hostNonce).toEqual(host.hostNonce);
+    expect(client.clientNonce).toEqual(host.clientNonce);
+    expect(client.remoteFrames).toBe(true);
+    expect(host.remoteFrames).toBe(false);
+  });
+
   it('fails both sides when one holds a different binding key', () => {
     const wrong = new Uint8Array(32).fill(10);
     const outcomes = exchange(side('host'), side('client', { bindingKey: wrong }));

@@ -7,3 +7,4 @@ export {
   type BbSessionStringsOverride,
 } from './bb-session/bb-session.strings.js';
 export * from './events/index.js';
+export { loadRecording } from './recording-loader.js';

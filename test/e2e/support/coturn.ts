@@ -74,6 +74,12 @@ export interface CoturnOptions {
    * listens on loopback. It must not allow loopback peers.
    */
   readonly productionConfig?: string;
+  /**
+   * Listen on this port with this secret instead of fresh ones: a test that kills coturn
+   * starts a new one where the old one was, so the browsers' TURN settings stay valid
+   * while every allocation they had is gone.
+   */
+  readonly reuse?: { readonly port: number; readonly secret: string };
 }
 
 /** The production configuration with its machine-specific lines swapped for loopback. */
@@ -117,9 +123,9 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<TestCotu
   }
   const dir = mkdtempSync(join(tmpdir(), 'bb-coturn-'));
   const logFile = join(dir, 'turnserver.log');
-  const secret = randomBytes(32).toString('base64url');
+  const secret = options.reuse?.secret ?? randomBytes(32).toString('base64url');
   const realm = 'bb-test.invalid';
-  const port = await freeUdpPort();
+  const port = options.reuse?.port ?? (await freeUdpPort());
   const args = [
     '-n',
     '--listening-ip=127.0.0.1',

@@ -19,6 +19,12 @@ const TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript; charset=utf-8',
 };
 
+/** The bundle's lazily loaded chunks (recording), by name only: no other path reaches disk. */
+function bundleChunk(path: string): string | undefined {
+  const match = /^\/bb-session\.bundle-chunks\/([\w-]+\.js)$/.exec(path);
+  return match === null ? undefined : `packages/widget/dist/bb-session.bundle-chunks/${match[1]}`;
+}
+
 export interface StaticServer {
   readonly origin: string;
   close(): Promise<void>;
@@ -28,7 +34,7 @@ export interface StaticServer {
 export async function startStaticServer(): Promise<StaticServer> {
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    const file = FILES[path];
+    const file = FILES[path] ?? bundleChunk(path);
     if (file === undefined) {
       response.writeHead(404).end();
       return;

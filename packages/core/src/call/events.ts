@@ -1,5 +1,6 @@
 import type { BbError } from '../errors/index.js';
 import type { ErrorCode } from '../errors/index.js';
+import type { RecordingChange, RecordingFinished } from '../recording/consent.js';
 import type { ConnectionPath } from './connection-path.js';
 import type { ScreenShareChange } from './screen-share.js';
 import type { CallState } from './state-machine.js';
@@ -18,9 +19,18 @@ export type CallStateReason =
   | 'peer-arrived'
   | 'control-open'
   | 'verified'
+  /** The media or control connection's ICE state went `disconnected`. */
   | 'ice-disconnected'
-  | 'ice-restored'
+  /** ICE `failed`; an ICE restart follows at once. */
+  | 'ice-failed'
+  /** No heartbeat from the other side for five seconds. */
+  | 'peer-silent'
+  /** The other side's control channel closed without a goodbye (reload, closed tab). */
   | 'peer-lost'
+  /** The other side did not come back, or the connection did not recover, in time. */
+  | 'peer-gone'
+  /** Back to `connected` after an interruption, on the same connections. */
+  | 'recovered'
   | CallEndReason
   | ErrorCode;
 
@@ -50,6 +60,18 @@ export interface SessionCallEventMap {
   connectionpath: { readonly path: ConnectionPath };
   /** A screen share started, paused, resumed or stopped, on either side. */
   screenshare: ScreenShareChange;
+  /**
+   * Recording was requested, answered, started or stopped, on either side (see
+   * `call.recording`). Show an indicator while `state` is `starting` or `recording`.
+   */
+  recordingchange: RecordingChange;
+  /** Host only: a recording was closed in the store after it stopped, or could not be. */
+  recordingfinished: RecordingFinished;
+  /**
+   * The socket to bb-signal closed (`connected: false`; it is retried with backoff while
+   * the call goes on peer to peer) or is open again (`attempts` retries later).
+   */
+  signalchange: { readonly connected: boolean; readonly attempts?: number };
   error: BbError;
   ended: { readonly reason: CallEndReason };
 }

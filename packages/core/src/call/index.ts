@@ -14,5 +14,15 @@ export type {
 export type { ScreenShareOptions, ShareSurface } from './screen-share-options.js';
 export type { ScreenShareState, ScreenShareChange } from './screen-share.js';
 export type { SecuritySummary, FrameEncryptionState } from '../verification/index.js';
+export type { FrameTransformKind } from '../e2ee/support.js';
 export { PROOF_TIMEOUT_MS } from '../verification/index.js';
 export { elementCaptureApi, type ElementCaptureApi } from './element-capture.js';
+export type {
+  RecordingConsent,
+  RecordingState,
+  RecordingChange,
+  RecordingChangeReason,
+  RecordingFinished,
+  RecordingMedia,
+} from '../recording/consent.js';
+export type { RecordingOptions, RecordingLayout } from '../recording/recording-options.js';

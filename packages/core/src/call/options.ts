@@ -38,6 +38,13 @@ export interface SessionCallOptions {
   readonly localStream?: MediaStream;
   /** [options.fetch=globalThis.fetch]: used for the client's ticket request. */
   readonly fetch?: typeof globalThis.fetch;
+  /**
+   * `auto` encrypts every frame end to end (AES-256-GCM, keys from the fingerprint proof)
+   * whenever both browsers can; `off` leaves frames to DTLS-SRTP alone. `off` exists for
+   * measurements and tests; `<bb-session>` never sets it, and the security summary then
+   * reports `frameEncryption: 'off'`. [options.frameEncryption='auto']
+   */
+  readonly frameEncryption?: 'auto' | 'off';
 }
 
 /** The validated, frozen options a call runs with. */
@@ -51,6 +58,7 @@ export interface ResolvedCallOptions {
   readonly relayOnly: boolean;
   readonly localStream: MediaStream | undefined;
   readonly fetch: typeof globalThis.fetch;
+  readonly frameEncryption: 'auto' | 'off';
 }
 
 const isMediaStream = (value: unknown): value is MediaStream =>
@@ -71,6 +79,7 @@ const OptionsSchema = z.strictObject({
   relayOnly: z.optional(z.boolean()),
   localStream: z.optional(z.custom<MediaStream>(isMediaStream)),
   fetch: z.optional(z.custom<typeof globalThis.fetch>((value) => typeof value === 'function')),
+  frameEncryption: z.optional(z.enum(['auto', 'off'])),
 });
 
 function fieldName(path: readonly PropertyKey[]): string {
@@ -170,5 +179,6 @@ export function resolveCallOptions(options: unknown): ResolvedCallOptions {
     relayOnly: input.relayOnly ?? false,
     localStream: input.localStream,
     fetch: fetchImpl,
+    frameEncryption: input.frameEncryption ?? 'auto',
   });
 }

@@ -77,6 +77,7 @@ export function peerConstructorOptions(
   iceServers: readonly RTCIceServer[],
   relayOnly = false,
   certificate?: RTCCertificate,
+  frames: { readonly encodedStreams: boolean } = { encodedStreams: false },
 ): PeerConstructorOptions {
   return {
     ...signalEndpoint(signalUrl),
@@ -91,6 +92,9 @@ export function peerConstructorOptions(
       // One certificate for every connection, so every connection shows the fingerprint
       // the control channel proved (W3C webrtc-pc 4.2.1, `certificates`).
       ...(certificate === undefined ? {} : { certificates: [certificate] }),
+      // Chromium's older encoded-streams API works only on connections created with this
+      // flag (not in the W3C dictionary); the standard RTCRtpScriptTransform needs nothing.
+      ...(frames.encodedStreams ? { encodedInsertableStreams: true } : {}),
     },
     debug: 0,
   };

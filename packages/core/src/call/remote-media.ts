@@ -23,6 +23,11 @@ export class RemoteMedia {
     return this.remote;
   }
 
+  /** The current media call, if any. */
+  get connection(): MediaConnection | undefined {
+    return this.current;
+  }
+
   /** The RTCPeerConnection of the current call, which PeerJS creates and owns. */
   get peerConnection(): RTCPeerConnection | undefined {
     return this.current?.peerConnection;

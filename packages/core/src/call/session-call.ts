@@ -24,7 +24,17 @@ import { ScreenSharingCall } from './screen-sharing-call.js';
 import { CallStateMachine, canTransition, isFinalState, type CallState } from './state-machine.js';
 import { obtainTicket } from './ticket.js';
 import { CallVerification } from '../verification/call-verification.js';
+import {
+  ConnectionRecovery,
+  type InterruptionCause,
+  type WatchedPath,
+} from './recovery/connection-recovery.js';
+import { hardenConnection } from './recovery/harden-connection.js';
+import { Heartbeat } from './recovery/heartbeat.js';
+import { answerIceRestarts, applyIceServers, offerIceRestart } from './recovery/ice-restart.js';
+import { SignalReconnector } from './recovery/signal-reconnector.js';
 import { readSecuritySummary, type SecuritySummary } from '../verification/security-summary.js';
+import { RecordingConsent, isRecordingMessage } from '../recording/consent.js';
 
 /** How long the signalling socket may take to open before the server counts as unreachable. */
 export const SIGNAL_OPEN_TIMEOUT_MS = 20_000;
@@ -64,6 +74,34 @@ export class SessionCall extends ScreenSharingCall {
   private cameraWanted = true;
   private readonly opening = new OpenWaiter();
   private readonly verification: CallVerification;
+  private signal: SignalReconnector | undefined;
+  /** Why bb-signal last refused or dropped the socket, for the next reconnect attempt. */
+  private lastSignalError: BbError | undefined;
+  private readonly heartbeat = new Heartbeat({
+    send: () => this.sendControl({ type: 'heartbeat' }),
+    onSilent: () => this.recovery.reportSilence(true),
+    onAlive: () => this.recovery.reportSilence(false),
+  });
+  private readonly recovery = new ConnectionRecovery({
+    offersRestarts: () => this.role === 'host',
+    restart: (paths) => this.restartIce(paths),
+    onInterrupted: (cause) => this.onInterrupted(cause),
+    onRecovered: () => this.onRecovered(),
+    onGiveUp: () => this.onRecoveryGivenUp(),
+  });
+  /**
+   * Local recording with the client's consent: the host's `request()`, the client's
+   * `respond()` and `withdraw()`, and `stop()` on either side (see recording/consent.ts).
+   */
+  readonly recording = new RecordingConsent({
+    role: () => this.role,
+    link: () => {
+      const link = this.shareLink();
+      return link && { ...link, local: this.local, remote: this.media.stream };
+    },
+    onChange: (change) => this.emit('recordingchange', change),
+    onFinished: (finished) => this.emit('recordingfinished', finished),
+  });
 
   constructor(options: SessionCallOptions) {
     super();
@@ -72,6 +110,7 @@ export class SessionCall extends ScreenSharingCall {
       role: this.options.role,
       roomId: this.options.roomId,
       bindingKey: this.options.link.bindingKey,
+      frameEncryption: this.options.frameEncryption === 'auto',
       onViolation: (error) => this.fail(error),
     });
   }
@@ -106,9 +145,10 @@ export class SessionCall extends ScreenSharingCall {
     return this.verification.safetyCode;
   }
 
-  /** DTLS and SRTP ciphers of the media connection, and whether the proof passed. */
+  /** DTLS and SRTP ciphers of the media connection, the proof, and frame encryption. */
   getSecuritySummary(): Promise<SecuritySummary> {
-    return readSecuritySummary(this.media.peerConnection, this.verification.verified);
+    const { verified, frameStatus } = this.verification;
+    return readSecuritySummary(this.media.peerConnection, verified, frameStatus);
   }
 
   get localStream(): MediaStream | undefined {
@@ -117,6 +157,14 @@ export class SessionCall extends ScreenSharingCall {
 
   get remoteStream(): MediaStream | undefined {
     return this.media.stream;
+  }
+
+  /**
+   * Whether the socket to bb-signal is open. While it is down the call goes on peer to
+   * peer and the socket is retried; see the `signalchange` event.
+   */
+  get signalConnected(): boolean {
+    return this.peer?.open === true;
   }
 
   /** Whether the microphone is sending; false while muted or before there is a stream. */
@@ -139,6 +187,7 @@ export class SessionCall extends ScreenSharingCall {
       throw new BbError('BB_ERR_CALL_STATE', 'join() may be called once, on an idle call');
     }
     this.moveTo('connecting', 'join');
+    globalThis.addEventListener?.('pagehide', this.onPageHide);
     try {
       const [{ ticket, iceServers }, certificate] = await Promise.all([
         this.obtainTicketAndServers(),
@@ -153,7 +202,9 @@ export class SessionCall extends ScreenSharingCall {
       const { signalUrl, relayOnly } = this.options;
       const peer = new PeerConstructor(
         ticket.peerId,
-        peerConstructorOptions(signalUrl, ticket.ticket, iceServers, relayOnly, certificate),
+        peerConstructorOptions(signalUrl, ticket.ticket, iceServers, relayOnly, certificate, {
+          encodedStreams: this.verification.frameTransform === 'encoded-streams',
+        }),
       );
       this.peer = peer;
       this.wirePeer(peer);
@@ -259,6 +310,12 @@ export class SessionCall extends ScreenSharingCall {
   }
 
   private wirePeer(peer: Peer): void {
+    this.signal = new SignalReconnector(peer, {
+      onLost: () => this.emit('signalchange', { connected: false }),
+      onRestored: (attempts) => this.emit('signalchange', { connected: true, attempts }),
+      beforeAttempt: () => this.prepareReconnect(peer),
+      onGiveUp: (error) => this.fail(mapPeerError(error)),
+    });
     peer.on('open', () => {
       log.info('signalling open', { role: this.role });
       this.opening.open();
@@ -284,15 +341,50 @@ export class SessionCall extends ScreenSharingCall {
       return;
     }
     const mapped = mapPeerError(error);
-    const established = this.state === 'connected' || this.state === 'reconnecting';
-    if (established && mapped.code === 'BB_ERR_SIGNAL_UNREACHABLE') {
-      // Media and the control channel run peer to peer and survive the signalling
-      // socket. Reconnecting the socket after a server restart is not implemented yet,
-      // so a later media renegotiation would fail until the call is joined again.
-      log.warn('signalling lost during the call', { code: mapped.code });
+    const signalling =
+      mapped.code === 'BB_ERR_SIGNAL_UNREACHABLE' || mapped.code === 'BB_ERR_SIGNAL_REFUSED';
+    if (signalling && this.signal?.joined === true) {
+      // Once joined, a lost socket is retried (SignalReconnector): media and the control
+      // channel run peer to peer and do not need it. The refusal, if any, decides how.
+      this.lastSignalError = mapped;
+      log.warn('signalling error', { code: mapped.code, cause: causeCode(mapped) });
+      return;
+    }
+    if (!signalling && this.state !== 'connecting' && this.state !== 'waiting') {
+      // A description or candidate PeerJS could not apply (for example an ICE restart
+      // answer that crossed a newer offer). The connections' own states, watched by
+      // the recovery and the certificate guards, say whether anything is really wrong.
+      log.warn('connection error ignored', { code: mapped.code });
       return;
     }
     this.fail(mapped);
+  }
+
+  /**
+   * Runs before each signalling reconnect: a restarted bb-signal no longer knows that
+   * the client's ticket was in use and refuses it once its first-use window has passed,
+   * so the client fetches a fresh one with the link's proof. Any other refusal, and an
+   * expired host ticket, ends the retries and the call.
+   */
+  private async prepareReconnect(peer: Peer): Promise<void> {
+    const refusal = this.lastSignalError;
+    this.lastSignalError = undefined;
+    if (refusal === undefined || refusal.code === 'BB_ERR_SIGNAL_UNREACHABLE') {
+      return;
+    }
+    const serverCode = causeCode(refusal);
+    if (serverCode === undefined || serverCode === 'BB_ERR_RATE_LIMITED') {
+      // ID-TAKEN: the server still holds our previous socket; it lets go after its
+      // heartbeat timeout. Rate limiting passes with time too.
+      return;
+    }
+    if (serverCode === 'BB_ERR_TICKET_EXPIRED' && this.role === 'client') {
+      const ticket = await obtainTicket(this.options);
+      this.ticket = ticket;
+      peer.options.token = ticket.ticket;
+      return;
+    }
+    throw refusal;
   }
 
   private dialPartner(peer: Peer): void {
@@ -305,6 +397,7 @@ export class SessionCall extends ScreenSharingCall {
       reliable: true,
     });
     this.outgoing = connection;
+    hardenConnection(connection, peer);
     this.verification.capture(connection);
     connection.on('open', () => {
       if (this.outgoing === connection) {
@@ -337,7 +430,14 @@ export class SessionCall extends ScreenSharingCall {
       connection.close();
       return;
     }
-    const decision = decideIncoming(this.role, this.outgoingState());
+    let decision = decideIncoming(this.role, this.outgoingState());
+    if (decision === 'refuse' && this.control !== undefined && this.heartbeat.stale) {
+      // The client never dials while its control channel lives, and ours has not heard
+      // a beat for a while: its page reloaded (or its tab was replaced) before our side
+      // noticed. The new page wins; a crossing dial of the glare race never gets here,
+      // since a control channel that just opened is not stale.
+      decision = 'accept-and-drop-outgoing';
+    }
     log.debug('incoming control connection', { decision, role: this.role });
     if (decision === 'refuse') {
       connection.close();
@@ -347,14 +447,18 @@ export class SessionCall extends ScreenSharingCall {
       this.outgoing?.close();
       this.outgoing = undefined;
       if (this.control !== undefined) {
-        // The host dialled again while we still held a control channel: its old page
-        // is gone and this is its new one.
+        // The other side dialled again while we still held a control channel: its old
+        // page is gone and this is its new one. Its return is a reconnection.
+        const wasLive = this.state === 'connected' || this.state === 'reconnecting';
         this.dropControl();
-        this.moveIfAllowed('waiting', 'peer-lost');
+        this.moveIfAllowed(wasLive ? 'reconnecting' : 'waiting', 'peer-lost');
       }
     }
     this.incoming?.close();
     this.incoming = connection;
+    if (this.peer !== undefined) {
+      hardenConnection(connection, this.peer);
+    }
     this.verification.capture(connection);
     this.moveIfAllowed('connecting', 'peer-arrived');
     connection.on('open', () => {
@@ -378,8 +482,18 @@ export class SessionCall extends ScreenSharingCall {
       return;
     }
     this.control = connection;
+    this.recovery.reset();
     connection.on('data', (data) => this.onControlMessage(connection, data));
     connection.on('close', () => this.onControlClosed(connection));
+    connection.on('iceStateChanged', (iceState) => {
+      if (this.control === connection) {
+        this.recovery.reportIce('control', iceState);
+      }
+    });
+    if (this.role === 'client' && this.peer !== undefined) {
+      answerIceRestarts(connection, this.peer);
+    }
+    this.heartbeat.start();
     this.moveTo('verifying', 'control-open');
     this.verification.begin(connection).then(
       ({ safetyCode }) => this.onVerified(connection, safetyCode),
@@ -392,6 +506,9 @@ export class SessionCall extends ScreenSharingCall {
       return;
     }
     this.emit('verified', { safetyCode });
+    // The proof covered this channel's certificates; an ICE restart of it later brings
+    // new remote descriptions, each of which must name the proven certificate again.
+    void this.verification.vet(connection);
     this.moveTo('connected', 'verified');
     if (this.role === 'host') {
       this.placeCall();
@@ -407,11 +524,22 @@ export class SessionCall extends ScreenSharingCall {
     if (connection !== this.control || this.isOver) {
       return;
     }
+    this.heartbeat.heard();
     const message = parseControlMessage(data);
+    if (message?.type === 'heartbeat') {
+      return;
+    }
+    if (message?.type === 'page-leaving') {
+      this.onControlClosed(connection);
+      connection.close();
+      return;
+    }
     if (message?.type === 'hello' || message?.type === 'nonce' || message?.type === 'proof') {
       this.verification.handle(message);
     } else if (message?.type === 'bye') {
       this.finish('peer-left');
+    } else if (message !== undefined && isRecordingMessage(message)) {
+      this.recording.onControlMessage(message);
     } else if (message !== undefined) {
       this.share.onControlMessage(message);
     }
@@ -421,18 +549,107 @@ export class SessionCall extends ScreenSharingCall {
     if (connection !== this.control || this.isOver) {
       return;
     }
-    // Closed without a goodbye: a closed tab or a lost network. Keep our place on the
-    // server so the other participant can come back with the same link.
+    // Closed without a goodbye: a reload, a closed tab or a lost network. Keep our place
+    // on the server so the other participant can come back with the same link; until
+    // the return window ends this is `reconnecting`, not a new call.
+    const wasLive = this.state === 'connected' || this.state === 'reconnecting';
     this.control = undefined;
+    this.heartbeat.stop();
     this.closeMedia();
-    this.moveIfAllowed('waiting', 'peer-lost');
+    if (wasLive) {
+      this.recovery.awaitReturn();
+    } else {
+      this.recovery.reset();
+      this.moveIfAllowed('waiting', 'peer-lost');
+    }
   }
 
   private dropControl(): void {
     const control = this.control;
     this.control = undefined;
+    this.heartbeat.stop();
+    this.recovery.reset();
     control?.close();
     this.closeMedia();
+  }
+
+  /**
+   * The page is unloading without `leave()` (a reload or a closed tab): tell the other
+   * side at once, best effort, so it shows the wait for our return instead of
+   * discovering the silence five seconds later.
+   */
+  private readonly onPageHide = (): void => {
+    this.sendControl({ type: 'page-leaving' });
+  };
+
+  private sendControl(message: ControlMessage): void {
+    const control = this.control;
+    if (control?.open === true) {
+      void control.send(message);
+    }
+  }
+
+  private onInterrupted(cause: InterruptionCause): void {
+    this.moveIfAllowed('reconnecting', cause);
+    if (cause !== 'peer-lost') {
+      void this.renewIceServers();
+    }
+  }
+
+  /**
+   * Fresh TURN credentials for the connections about to restart ICE: a restart makes
+   * new allocations, and the credentials fetched at join may have expired since (they
+   * last `turnCredentialTtlSeconds`, ten minutes by default). Both sides renew, since
+   * both gather new candidates. Without an answer the restart goes on with the old ones.
+   */
+  private async renewIceServers(): Promise<void> {
+    const ticket = this.ticket;
+    if (ticket === undefined) {
+      return;
+    }
+    try {
+      const servers = await resolveIceServers(this.options, ticket.ticket);
+      for (const connection of [this.control, this.media.connection]) {
+        applyIceServers(connection?.peerConnection, servers);
+      }
+    } catch (error) {
+      log.warn('ICE servers not renewed', { code: isBbError(error) ? error.code : 'unknown' });
+    }
+  }
+
+  private onRecovered(): void {
+    if (this.state === 'reconnecting') {
+      this.moveTo('connected', 'recovered');
+      this.path.probe(this.media.peerConnection);
+    }
+  }
+
+  /**
+   * Recovery failed in time, or the other side did not come back. The session stays
+   * open: drop what is left of the connections, wait, and dial the other side in case
+   * it is still on the server (a fresh control channel is proven again from scratch).
+   */
+  private onRecoveryGivenUp(): void {
+    if (this.isOver) {
+      return;
+    }
+    this.dropControl();
+    this.moveIfAllowed('waiting', 'peer-gone');
+    if (this.peer?.open === true) {
+      this.dialPartner(this.peer);
+    }
+  }
+
+  /** The host's side of recovery: a restart on the control and/or the media connection. */
+  private async restartIce(paths: readonly WatchedPath[]): Promise<void> {
+    const peer = this.peer;
+    if (peer === undefined) {
+      return;
+    }
+    const connections = paths
+      .map((path) => (path === 'control' ? this.control : this.media.connection))
+      .filter((connection) => connection !== undefined);
+    await Promise.all(connections.map((connection) => offerIceRestart(connection, peer)));
   }
 
   private placeCall(): void {
@@ -441,6 +658,7 @@ export class SessionCall extends ScreenSharingCall {
       return;
     }
     const call = peer.call(this.remotePeerId, this.local);
+    hardenConnection(call, peer);
     this.media.watch(call, this.vetConnection(call));
   }
 
@@ -469,6 +687,11 @@ export class SessionCall extends ScreenSharingCall {
 
   private answerCall(call: MediaConnection): void {
     call.answer(this.local);
+    // PeerJS creates an incoming call's RTCPeerConnection only in answer().
+    if (this.peer !== undefined) {
+      hardenConnection(call, this.peer);
+      answerIceRestarts(call, this.peer);
+    }
     this.media.watch(call, this.vetConnection(call));
   }
 
@@ -476,24 +699,16 @@ export class SessionCall extends ScreenSharingCall {
     if (this.isOver) {
       return;
     }
-    if (iceState === 'disconnected') {
-      this.moveIfAllowed('reconnecting', 'ice-disconnected');
-    } else if (iceState === 'connected' || iceState === 'completed') {
+    if (iceState === 'connected' || iceState === 'completed') {
       this.path.probe(this.media.peerConnection);
-      if (this.state === 'reconnecting') {
-        this.moveTo('connected', 'ice-restored');
-      }
-    } else if (iceState === 'failed') {
-      this.fail(
-        new BbError(
-          'BB_ERR_PEER_CONNECTION_FAILED',
-          'The media connection to the other side failed',
-        ),
-      );
     }
+    // `failed` no longer ends the call: the recovery restarts ICE, and gives the
+    // connection up only when that does not work in time.
+    this.recovery.reportIce('media', iceState);
   }
 
   private closeMedia(): void {
+    this.recording.reset('connection-lost');
     this.verification.reset();
     this.share.reset();
     this.media.close();
@@ -527,8 +742,14 @@ export class SessionCall extends ScreenSharingCall {
    * goodbye has drained (see `drainThenClose`).
    */
   private teardown(control: DataConnection | undefined): void {
+    this.recording.reset('call-ended');
+    globalThis.removeEventListener?.('pagehide', this.onPageHide);
     this.opening.open();
+    this.signal?.stop();
+    this.heartbeat.stop();
+    this.recovery.reset();
     this.closeMedia();
+    this.verification.close();
     this.outgoing?.close();
     this.outgoing = undefined;
     this.incoming?.close();
@@ -559,4 +780,9 @@ export class SessionCall extends ScreenSharingCall {
     log.info('state', { state: next, previous, reason });
     this.emit('statechange', { state: next, previous, reason });
   }
+}
+
+/** The code bb-signal gave for a refusal, when the error carries one. */
+function causeCode(error: BbError): string | undefined {
+  return isBbError(error.cause) ? error.cause.code : undefined;
 }

@@ -8,10 +8,12 @@ import { BbError } from '../errors/index.js';
  *   opening the control channel to the other participant.
  * - `waiting`: on the signalling server, the other participant is not there yet.
  * - `verifying`: the control channel is open and the peers prove to each other that they
- *   see the same DTLS certificates (RFC 8827 section 6.5). The fingerprint proof is not
- *   implemented yet, so this state is currently left immediately for `connected`.
+ *   see the same DTLS certificates (RFC 8827 section 6.5); see verification/.
  * - `connected`: verified; media is exchanged.
- * - `reconnecting`: the media path was interrupted (ICE `disconnected`) and may recover.
+ * - `reconnecting`: the connection was interrupted (ICE `disconnected` or `failed`, a
+ *   silent heartbeat, or the other side's page went away) and is being recovered: by an
+ *   ICE restart, or by the other side dialling again, which is proven afresh
+ *   (`verifying`). When that does not happen in time the call falls back to `waiting`.
  * - `ended`: left by either side. Final.
  * - `failed`: stopped by an error, reported with the `error` event. Final.
  */
@@ -42,7 +44,7 @@ const TRANSITIONS: Readonly<Record<CallState, readonly CallState[]>> = {
   waiting: ['connecting', 'verifying', 'ended', 'failed'],
   verifying: ['connected', 'waiting', 'ended', 'failed'],
   connected: ['reconnecting', 'waiting', 'ended', 'failed'],
-  reconnecting: ['connected', 'waiting', 'ended', 'failed'],
+  reconnecting: ['connected', 'verifying', 'waiting', 'ended', 'failed'],
   ended: [],
   failed: [],
 };

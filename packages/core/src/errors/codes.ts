@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   // Session links
   BB_ERR_LINK_MALFORMED: 'The session link is not a URL or has no key in its fragment.',
   BB_ERR_LINK_KEY_INVALID: 'The key in the session link is not 32 bytes of base64url.',
+  BB_ERR_LINK_FOREIGN: 'The session link belongs to another site than this one.',
+  BB_ERR_KEY_STORE_UNAVAILABLE: 'The browser could not open or write its store of link keys.',
 
   // HTTP API
   BB_ERR_BAD_REQUEST: 'The request body is not valid JSON or does not match its schema.',
@@ -28,6 +30,8 @@ export const ERROR_CODES = {
 
   // Therapist accounts and client profiles
   BB_ERR_PASSWORD_REJECTED: 'The password does not meet the password policy.',
+  BB_ERR_PASSWORD_BREACHED: 'The password appears in a known data breach.',
+  BB_ERR_BREACH_CHECK_UNAVAILABLE: 'The breached-password service could not be asked.',
   BB_ERR_LOGIN_FAILED: 'The email address or password is wrong.',
   BB_ERR_EMAIL_TAKEN: 'An account with this email address exists.',
   BB_ERR_SESSION_REQUIRED: 'Log in first: the session is missing or has ended.',
@@ -46,6 +50,7 @@ export const ERROR_CODES = {
   BB_ERR_FRAME_TOO_LARGE: 'A signalling frame exceeded the size limit.',
   BB_ERR_HEARTBEAT_TIMEOUT: 'The signalling connection sent no heartbeat in time.',
   BB_ERR_SERVER_SHUTTING_DOWN: 'The signalling server is shutting down; reconnect shortly.',
+  BB_ERR_SLOW_RECEIVER: 'The browser did not read its signalling messages in time; reconnect.',
   BB_ERR_PEER_KEY_INVALID: 'The PeerJS key in the signalling URL is not the one this server uses.',
 
   // Calls in the browser
@@ -60,12 +65,39 @@ export const ERROR_CODES = {
   BB_ERR_RELAY_UNAVAILABLE: 'A relay-only call was asked for, but no TURN server is available.',
   BB_ERR_VERIFICATION_FAILED:
     'The other side did not prove it holds the session link and the certificates seen here.',
+  BB_ERR_FRAME_ENCRYPTION_FAILED:
+    'Frame encryption could not be set up on a media connection, so it was closed unsent.',
 
   // Screen sharing
   BB_ERR_SHARE_BUSY: 'A screen is already being shared in this session; one share at a time.',
   BB_ERR_SHARE_UNSUPPORTED: 'This browser cannot share what was asked for.',
   BB_ERR_SHARE_CANCELLED: 'The screen share was cancelled or not allowed; the call continues.',
   BB_ERR_SHARE_FAILED: 'The screen could not be captured or sent; the call continues.',
+
+  // Local recording storage and export
+  BB_ERR_RECORDING_UNSUPPORTED:
+    'This browser lacks what local recording needs (private file storage, IndexedDB or Web Crypto).',
+  BB_ERR_RECORDING_NO_SPACE: 'There is not enough storage space for the recording.',
+  BB_ERR_RECORDING_STORAGE_FAILED: 'The browser failed to read or write the stored recording.',
+  BB_ERR_RECORDING_CORRUPT:
+    'A stored recording chunk was changed, reordered or cut off; it does not decrypt.',
+  BB_ERR_RECORDING_NOT_FOUND: 'No stored recording has this id, or its key is gone.',
+  BB_ERR_RECORDING_BUSY: 'The recording is still being written, in this tab or another.',
+  BB_ERR_RECORDING_CLOSED: 'The recording writer has finished or stopped; nothing more is added.',
+  BB_ERR_RECORDING_EXPORT_FAILED: 'The recording could not be turned into a playable file.',
+  BB_ERR_RECORDING_EXPORT_CANCELLED: 'The save dialog was closed; nothing was saved.',
+
+  // Recording a session with consent
+  BB_ERR_RECORDING_CONSENT_REQUIRED: 'Recording needs the client to accept a request first.',
+  BB_ERR_RECORDING_DECLINED: 'The client declined to be recorded; nothing was recorded.',
+  BB_ERR_RECORDING_CANCELLED:
+    'The recording request ended before the client answered; nothing was recorded.',
+  BB_ERR_RECORDING_IN_PROGRESS: 'A recording is already requested or running in this session.',
+  BB_ERR_RECORDING_NOT_ALLOWED: 'Only the host records, and only the client answers a request.',
+  BB_ERR_RECORDING_CAPTURE_UNSUPPORTED:
+    'This browser cannot compose and record the session (MediaRecorder, canvas or Web Audio).',
+  BB_ERR_RECORDING_FAILED:
+    'The recorder could not start or stopped on an error; what it wrote is kept.',
 } as const;
 
 /** A stable error code, for example `BB_ERR_LINK_MALFORMED`. */

@@ -8,3 +8,15 @@ export {
   type PasswordProblemReason,
   type PasswordVerdict,
 } from './policy.js';
+export {
+  checkPasswordBreach,
+  refuseBreachedPassword,
+  validateBreachCheckOptions,
+  BREACH_PREFIX_LENGTH,
+  DEFAULT_BREACH_ENDPOINT,
+  DEFAULT_BREACH_TIMEOUT_MS,
+  type BreachCheckOptions,
+  type BreachCheckResult,
+  type BreachStatus,
+  type BreachUnavailablePolicy,
+} from './breach-check.js';

@@ -98,6 +98,8 @@ export const SIGNAL_CLOSE_CODES = {
   policyViolation: 1008,
   /** RFC 6455: message too big. */
   messageTooBig: 1009,
+  /** IANA registry (RFC 6455 section 11.7): try again later; the browser stopped reading. */
+  tryAgainLater: 1013,
   /** No heartbeat within the configured timeout. */
   heartbeatTimeout: 4000,
 } as const;

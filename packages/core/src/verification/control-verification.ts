@@ -8,6 +8,7 @@ import {
   remoteDescriptionPresents,
 } from './fingerprints.js';
 import { ProofSession, type ProofMessage } from './proof-session.js';
+import { deriveFrameKeys, type FrameKeys } from '../e2ee/frame-keys.js';
 
 /** How long the whole proof may take once the control channel is open. */
 export const PROOF_TIMEOUT_MS = 10_000;
@@ -21,6 +22,11 @@ export interface ProvenPeer {
   readonly remoteFingerprint: string;
   /** Six digits both people can read to each other. */
   readonly safetyCode: string;
+  /**
+   * The frame keys of this proof, when both sides announced frame encryption; undefined
+   * when either cannot encrypt frames. Key material: never log it.
+   */
+  readonly frameKeys: FrameKeys | undefined;
 }
 
 export interface ControlVerificationInput {
@@ -29,6 +35,8 @@ export interface ControlVerificationInput {
   readonly roomId: string;
   readonly bindingKey: Uint8Array;
   readonly certificate: RTCCertificate;
+  /** Whether this side can encrypt frames, announced with its proof. */
+  readonly frameEncryption?: boolean;
   readonly timeoutMs?: number;
 }
 
@@ -88,9 +96,15 @@ export class ControlVerification {
     }
     if (step.outcome?.verified === true) {
       this.settle();
+      const { safetyCode, hostNonce, clientNonce, remoteFrames } = step.outcome;
+      const { bindingKey, role, frameEncryption } = this.input;
+      const frames = frameEncryption === true && remoteFrames;
       this.resolve({
         remoteFingerprint: this.remoteFingerprint,
-        safetyCode: step.outcome.safetyCode,
+        safetyCode,
+        frameKeys: frames
+          ? deriveFrameKeys({ bindingKey, hostNonce, clientNonce }, role)
+          : undefined,
       });
     } else if (step.outcome?.verified === false) {
       this.fail(verificationError('The other side could not prove it holds this session link'));
@@ -130,6 +144,7 @@ export class ControlVerification {
       bindingKey: this.input.bindingKey,
       localFingerprint: own,
       remoteFingerprint: observed.remote,
+      frameEncryption: this.input.frameEncryption === true,
     });
     const session = this.session;
     void connection.send(session.start());

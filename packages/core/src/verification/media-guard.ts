@@ -2,6 +2,12 @@ import type { MediaConnection } from 'peerjs';
 import { BbError } from '../errors/index.js';
 import { observedFingerprints, remoteDescriptionPresents } from './fingerprints.js';
 
+/**
+ * What the guard needs of a PeerJS connection: a media call, or the control channel
+ * once proven, whose ICE restarts carry new remote descriptions too.
+ */
+export type GuardedConnection = Pick<MediaConnection, 'peerConnection' | 'close'>;
+
 /** How long a media connection may take to show its remote certificate. */
 export const MEDIA_CHECK_TIMEOUT_MS = 20_000;
 
@@ -15,7 +21,7 @@ export const MEDIA_CHECK_TIMEOUT_MS = 20_000;
  * the proven one; until then the caller must not show the remote stream.
  */
 export function guardMediaConnection(
-  call: MediaConnection,
+  call: GuardedConnection,
   expected: string,
   onViolation: (error: BbError) => void,
 ): Promise<boolean> {

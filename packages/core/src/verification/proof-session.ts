@@ -14,7 +14,15 @@ import {
 export type ProofMessage =
   | { readonly type: 'hello'; readonly commit: string }
   | { readonly type: 'nonce'; readonly nonce: string }
-  | { readonly type: 'proof'; readonly mac: string };
+  | {
+      readonly type: 'proof';
+      readonly mac: string;
+      /**
+       * True when the sender can encrypt and decrypt frames. It needs no MAC of its own:
+       * it travels inside the DTLS channel whose certificates the proof authenticates.
+       */
+      readonly frames?: boolean | undefined;
+    };
 
 /** What one side knows before the exchange starts. */
 export interface ProofSessionInput {
@@ -25,6 +33,8 @@ export interface ProofSessionInput {
   readonly localFingerprint: string;
   /** The other side's certificate fingerprint as this side's DTLS transport saw it. */
   readonly remoteFingerprint: string;
+  /** Whether this side can encrypt frames (see e2ee/); announced with its proof. */
+  readonly frameEncryption?: boolean;
   /** The nonce source; tests pass fixed bytes, calls use the platform CSPRNG. */
   readonly random?: (length: number) => Uint8Array;
 }
@@ -32,8 +42,17 @@ export interface ProofSessionInput {
 /** The result of one received message: what to send back, and the outcome once known. */
 export interface ProofStep {
   readonly send: readonly ProofMessage[];
-  readonly outcome?:
-    { readonly verified: true; readonly safetyCode: string } | { readonly verified: false };
+  readonly outcome?: VerifiedOutcome | { readonly verified: false };
+}
+
+/** A passed proof: the safety code, and what the frame keys are derived from. */
+export interface VerifiedOutcome {
+  readonly verified: true;
+  readonly safetyCode: string;
+  readonly hostNonce: Uint8Array;
+  readonly clientNonce: Uint8Array;
+  /** Whether the other side announced it can encrypt frames. */
+  readonly remoteFrames: boolean;
 }
 
 export type Phase = 'await-hello' | 'await-nonce' | 'await-proof' | 'done';
@@ -53,6 +72,7 @@ export class ProofSession {
   private readonly nonce: Uint8Array;
   private remoteCommit: Uint8Array | undefined;
   private transcript: Uint8Array | undefined;
+  private remoteNonce: Uint8Array | undefined;
 
   constructor(private readonly input: ProofSessionInput) {
     this.nonce = (input.random ?? randomBytes)(NONCE_BYTES);
@@ -94,9 +114,11 @@ export class ProofSession {
         return this.finish(failed);
       }
       this.transcript = this.buildTranscript(remoteNonce);
+      this.remoteNonce = remoteNonce;
       this.current = 'await-proof';
       const mac = computeProof(this.input.bindingKey, this.transcript, this.input.role);
-      return { send: [{ type: 'proof', mac: toBase64Url(mac) }] };
+      const proof: ProofMessage = { type: 'proof', mac: toBase64Url(mac) };
+      return { send: [this.input.frameEncryption === true ? { ...proof, frames: true } : proof] };
     }
     if (this.current === 'await-proof' && message.type === 'proof') {
       const mac = decode(message.mac);
@@ -106,9 +128,17 @@ export class ProofSession {
       if (mac === undefined || !equalBytes(mac, expected)) {
         return this.finish(failed);
       }
+      const host = this.input.role === 'host';
+      const remoteNonce = this.remoteNonce as Uint8Array;
       return this.finish({
         send: [],
-        outcome: { verified: true, safetyCode: safetyCode(transcript) },
+        outcome: {
+          verified: true,
+          safetyCode: safetyCode(transcript),
+          hostNonce: host ? this.nonce : remoteNonce,
+          clientNonce: host ? remoteNonce : this.nonce,
+          remoteFrames: message.frames === true,
+        },
       });
     }
     return this.finish(failed);

@@ -1,5 +1,21 @@
-/** Whether frames are encrypted end to end on top of DTLS-SRTP. */
+import type { FrameTransformKind } from '../e2ee/support.js';
+
+/**
+ * Whether frames are encrypted end to end on top of DTLS-SRTP: `on`; `off` when the call
+ * was made with `frameEncryption: 'off'` or before the proof passed; `unsupported` when
+ * this browser, or the other participant's, has no encoded transforms (or the page's
+ * Content-Security-Policy forbids the worker), so only DTLS-SRTP and the fingerprint
+ * proof protect the media.
+ */
 export type FrameEncryptionState = 'on' | 'off' | 'unsupported';
+
+/** Frame encryption's part of the summary, as the call's verification knows it. */
+export interface FrameEncryptionStatus {
+  readonly state: FrameEncryptionState;
+  readonly transform: FrameTransformKind | undefined;
+  readonly decrypted: number;
+  readonly rejected: number;
+}
 
 /** What protects the current media connection, from its getStats `transport` entry. */
 export interface SecuritySummary {
@@ -11,21 +27,20 @@ export interface SecuritySummary {
   readonly srtpCipher: string | undefined;
   /** True once the fingerprint proof passed for this session. */
   readonly verified: boolean;
+  /** AES-256-GCM frame encryption with keys from the proof (see docs/security.md). */
   readonly frameEncryption: FrameEncryptionState;
-}
-
-/**
- * Frame encryption is not built yet, so it is `off` wherever the browser has encoded
- * transforms and `unsupported` where it has none.
- */
-export function frameEncryptionState(): FrameEncryptionState {
-  const scope = globalThis as { RTCRtpScriptTransform?: unknown };
-  const legacy = globalThis.RTCRtpSender?.prototype as
-    { createEncodedStreams?: unknown } | undefined;
-  const supported =
-    typeof scope.RTCRtpScriptTransform === 'function' ||
-    typeof legacy?.createEncodedStreams === 'function';
-  return supported ? 'off' : 'unsupported';
+  /**
+   * The browser API frames are encrypted through: `script-transform`
+   * (RTCRtpScriptTransform) or `encoded-streams` (Chromium's older API); undefined when off.
+   */
+  readonly frameTransform: FrameTransformKind | undefined;
+  /** Received frames that decrypted and authenticated, over every connection of the call. */
+  readonly framesDecrypted: number;
+  /**
+   * Received frames dropped because they did not decrypt. A count that keeps rising means
+   * someone sends frames without the session's key.
+   */
+  readonly framesRejected: number;
 }
 
 function text(value: unknown): string | undefined {
@@ -36,6 +51,7 @@ function text(value: unknown): string | undefined {
 export async function readSecuritySummary(
   pc: RTCPeerConnection | undefined,
   verified: boolean,
+  frames: FrameEncryptionStatus,
 ): Promise<SecuritySummary> {
   let transport: Record<string, unknown> | undefined;
   if (pc !== undefined && pc.connectionState !== 'closed') {
@@ -51,6 +67,9 @@ export async function readSecuritySummary(
     dtlsCipher: text(transport?.['dtlsCipher']),
     srtpCipher: text(transport?.['srtpCipher']),
     verified,
-    frameEncryption: frameEncryptionState(),
+    frameEncryption: frames.state,
+    frameTransform: frames.state === 'on' ? frames.transform : undefined,
+    framesDecrypted: frames.decrypted,
+    framesRejected: frames.rejected,
   });
 }

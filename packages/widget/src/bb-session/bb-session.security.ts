@@ -24,8 +24,9 @@ export function summaryText(strings: BbSessionStrings, summary: SecuritySummary)
 }
 
 /**
- * The safety code with its one-line explanation, and the security summary. Both stay in
- * the document, hidden while empty, so their parts exist and live regions announce.
+ * The safety code with its one-line explanation, the security summary, and a plain
+ * sentence when frame encryption is unavailable. All stay in the document, hidden while
+ * empty, so their parts exist and live regions announce.
  */
 export function renderSecurity(view: SecurityView): TemplateResult {
   const { strings, safetyCode, summary } = view;
@@ -43,6 +44,14 @@ export function renderSecurity(view: SecurityView): TemplateResult {
       data-frame-encryption=${summary?.frameEncryption ?? ''}
     >
       ${summary === undefined ? '' : summaryText(strings, summary)}
+    </p>
+    <p
+      part="frame-encryption-notice"
+      class="frame-encryption-notice"
+      role="note"
+      ?hidden=${summary?.frameEncryption !== 'unsupported'}
+    >
+      ${strings.frameEncryptionUnsupported}
     </p>
   `;
 }

@@ -1,8 +1,13 @@
-import type { CallState, ErrorCode } from '@bilateral-base/core';
+import type { CallState, CallStateReason, ErrorCode } from '@bilateral-base/core';
+import {
+  DEFAULT_RECORDING_STRINGS,
+  type RecordingStrings,
+} from './bb-session.recording-strings.js';
 
 /** Every text `<bb-session>` shows or announces. Replace any of them through `strings`. */
-export interface BbSessionStrings {
+export interface BbSessionStrings extends RecordingStrings {
   readonly status: Readonly<Record<CallState, string>>;
+  readonly reasons: ReasonStrings;
   readonly errorPermissionDenied: string;
   readonly errorMediaUnavailable: string;
   readonly errorSignal: string;
@@ -47,17 +52,26 @@ export interface BbSessionStrings {
   /** The security summary's words for a verified connection and for frame encryption. */
   readonly summaryVerified: string;
   readonly summaryFrameEncryption: Readonly<Record<'on' | 'off' | 'unsupported', string>>;
+  /** Said in full when either browser cannot encrypt frames end to end. */
+  readonly frameEncryptionUnsupported: string;
 }
+
+/** Status lines that say why, for the reasons a person should hear about. */
+export type ReasonStrings = Readonly<
+  Record<'interrupted' | 'peerLost' | 'peerGone' | 'signalLost', string>
+>;
 
 /** A partial override: only the keys given replace the defaults, `status` key by key. */
 export type BbSessionStringsOverride = Partial<
-  Omit<BbSessionStrings, 'status' | 'summaryFrameEncryption'>
+  Omit<BbSessionStrings, 'status' | 'reasons' | 'summaryFrameEncryption'>
 > & {
   readonly status?: Partial<Record<CallState, string>>;
+  readonly reasons?: Partial<ReasonStrings>;
   readonly summaryFrameEncryption?: Partial<BbSessionStrings['summaryFrameEncryption']>;
 };
 
 export const DEFAULT_STRINGS: BbSessionStrings = Object.freeze({
+  ...DEFAULT_RECORDING_STRINGS,
   status: Object.freeze({
     idle: 'Getting ready…',
     connecting: 'Connecting…',
@@ -67,6 +81,13 @@ export const DEFAULT_STRINGS: BbSessionStrings = Object.freeze({
     reconnecting: 'Reconnecting…',
     ended: 'The session has ended',
     failed: 'The session could not start or continue',
+  }),
+  reasons: Object.freeze({
+    interrupted: 'The connection dropped. Reconnecting…',
+    peerLost: 'The other person’s connection dropped. Waiting for them to come back…',
+    peerGone:
+      'The other person has left or lost their connection. They can rejoin with the same link.',
+    signalLost: 'The session service cannot be reached. Your call continues; reconnecting…',
   }),
   errorPermissionDenied:
     'Camera or microphone access was denied. Allow access in your browser and reload the page.',
@@ -108,8 +129,11 @@ export const DEFAULT_STRINGS: BbSessionStrings = Object.freeze({
   summaryFrameEncryption: {
     on: 'frame encryption on',
     off: 'frame encryption off',
-    unsupported: 'frame encryption not supported by this browser',
+    unsupported: 'frame encryption unavailable',
   },
+  frameEncryptionUnsupported:
+    "Your browser or the other person's cannot add the extra layer of encryption to " +
+    'the video frames. The call is still encrypted, and its connection is verified.',
 });
 
 /** Merges an override into the defaults. */
@@ -118,11 +142,30 @@ export function mergeStrings(override: BbSessionStringsOverride | undefined): Bb
     ...DEFAULT_STRINGS,
     ...override,
     status: { ...DEFAULT_STRINGS.status, ...override?.status },
+    reasons: { ...DEFAULT_STRINGS.reasons, ...override?.reasons },
     summaryFrameEncryption: {
       ...DEFAULT_STRINGS.summaryFrameEncryption,
       ...override?.summaryFrameEncryption,
     },
   };
+}
+
+/**
+ * The status line: the plain state, or why it is so when that matters to the person
+ * (the other side dropped, left for good, or this side lost the session service).
+ */
+export function statusText(
+  strings: BbSessionStrings,
+  state: CallState,
+  reason: CallStateReason | undefined,
+): string {
+  if (state === 'reconnecting') {
+    return reason === 'peer-lost' ? strings.reasons.peerLost : strings.reasons.interrupted;
+  }
+  if (state === 'waiting' && reason === 'peer-gone') {
+    return strings.reasons.peerGone;
+  }
+  return strings.status[state];
 }
 
 /** The sentence shown when a share fails with `code`; empty when the user cancelled. */

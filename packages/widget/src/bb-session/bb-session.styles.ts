@@ -138,6 +138,15 @@ export const bbSessionStyles = css`
     font-size: var(--bb-session-status-font-size, 1rem);
   }
 
+  .signal-notice {
+    margin: 0;
+    font-size: 0.875em;
+  }
+
+  .signal-notice:empty {
+    display: none;
+  }
+
   .status.failed {
     color: var(--bb-session-danger, #fca5a5);
   }
@@ -159,7 +168,8 @@ export const bbSessionStyles = css`
   }
 
   .safety-code,
-  .security-summary {
+  .security-summary,
+  .frame-encryption-notice {
     margin: 0;
     text-align: center;
     font-size: 0.875rem;

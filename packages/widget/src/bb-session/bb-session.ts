@@ -6,8 +6,10 @@ import {
   isBbError,
   isFinalState,
   type CallState,
+  type CallStateReason,
   type ConnectionPath,
   type ErrorCode,
+  type RecordingOptions,
   type ScreenShareState,
   type SecuritySummary,
   type SessionCallOptions,
@@ -25,11 +27,14 @@ import {
   type ShareView,
 } from './bb-session.share.js';
 import { renderSecurity } from './bb-session.security.js';
+import { RecordingUi } from './bb-session.recording.js';
+import { recordingStyles } from './bb-session.recording.styles.js';
 import { bbSessionStyles } from './bb-session.styles.js';
 import {
   errorText,
   mergeStrings,
   shareErrorText,
+  statusText,
   type BbSessionStrings,
   type BbSessionStringsOverride,
 } from './bb-session.strings.js';
@@ -57,12 +62,15 @@ import {
  * @event bb-state-change - The call changed state; detail `{ state, previous }`.
  * @event bb-error - The call failed; detail `{ code, message }`.
  * @event bb-leave - The user pressed leave; cancelable, `preventDefault()` keeps the call.
+ * @event bb-recording-change - Recording was requested, answered, started or stopped; detail
+ *   `{ state, previous, reason, by, media, code? }`.
  *
  * @csspart base - The wrapper around everything.
  * @csspart stage - The box holding both videos.
  * @csspart remote-video - The other person's video.
  * @csspart self-view - The small mirrored video of the local camera.
  * @csspart status - The line that says what is happening, in plain words.
+ * @csspart signal-notice - Says so while the session service is unreachable mid-call.
  * @csspart relay-indicator - Shown while the media goes through a TURN relay; with
  *   `relay-only` it says that this side's network address is hidden.
  * @csspart controls - The row of buttons.
@@ -84,6 +92,20 @@ import {
  * @csspart share-notice - Says why a share could not start.
  * @csspart safety-code - The six digits to read to each other, with what to do with them.
  * @csspart security-summary - One line: verified, DTLS and SRTP ciphers, frame encryption.
+ * @csspart frame-encryption-notice - Shown when either browser cannot encrypt frames.
+ * @csspart recording-indicator - Shown on both screens while a recording runs.
+ * @csspart record-button - The host's button that asks the client for consent to record.
+ * @csspart record-stop-button - The host's stop button, or cancel while the client decides.
+ * @csspart recording-withdraw-button - The client's button that withdraws consent at once.
+ * @csspart recordings-button - The host's toggle for the list of stored recordings.
+ * @csspart consent-dialog - The client's request to record, with who records and where it
+ *   stays, and the `consent-accept-button` and `consent-decline-button`.
+ * @csspart consent-accept-button - Allows the recording.
+ * @csspart consent-decline-button - Refuses the recording.
+ * @csspart recording-notice - What happened to the last request or recording.
+ * @csspart recordings - The host's list of recordings in this browser; each row is a
+ *   `recording-item` with `recording-export-button`, `recording-delete-button` and, when
+ *   interrupted, `recording-recover-button`.
  *
  * @cssproperty --bb-session-background - Background of the component.
  * @cssproperty --bb-session-foreground - Text colour.
@@ -115,7 +137,7 @@ import {
  * @cssproperty --bb-session-share-preview-border - Border colour of the sharer's preview.
  */
 export class BbSession extends LitElement {
-  static override styles = bbSessionStyles;
+  static override styles = [bbSessionStyles, recordingStyles];
 
   static override properties: PropertyDeclarations = {
     signalUrl: { type: String, attribute: 'signal-url' },
@@ -125,6 +147,7 @@ export class BbSession extends LitElement {
     relayOnly: { type: Boolean, attribute: 'relay-only' },
     strings: { attribute: false },
     shareElement: { attribute: false },
+    recordingOptions: { attribute: false },
     callState: { state: true },
     failure: { state: true },
     microphoneMuted: { state: true },
@@ -137,6 +160,8 @@ export class BbSession extends LitElement {
     shareNotice: { state: true },
     safetyCode: { state: true },
     securitySummary: { state: true },
+    callReason: { state: true },
+    signalLost: { state: true },
   };
 
   /** The bb-signal base URL (attribute `signal-url`). */
@@ -159,8 +184,13 @@ export class BbSession extends LitElement {
    * without the rest of the tab. Unset: only whole tabs, windows and screens.
    */
   shareElement: Element | undefined;
+  /** Host only: layout, bitrate and the rest of `call.recording.request()`'s options. */
+  recordingOptions: RecordingOptions | undefined;
 
   private callState: CallState = 'idle';
+  private callReason: CallStateReason | undefined;
+  /** The socket to bb-signal is down while the call goes on; see `signalchange`. */
+  private signalLost = false;
   private failure: { code: ErrorCode; message: string } | undefined;
   private microphoneMuted = false;
   private cameraOff = false;
@@ -174,6 +204,10 @@ export class BbSession extends LitElement {
   private shareNotice = '';
   private safetyCode: string | undefined;
   private securitySummary: SecuritySummary | undefined;
+  private readonly recording = new RecordingUi(this, {
+    strings: () => this.resolvedStrings,
+    options: () => this.recordingOptions,
+  });
 
   /** The current state of the call. */
   get state(): CallState {
@@ -219,13 +253,14 @@ export class BbSession extends LitElement {
     const status =
       this.callState === 'failed' && this.failure !== undefined
         ? errorText(strings, this.failure.code)
-        : strings.status[this.callState];
+        : statusText(strings, this.callState, this.callReason);
+    const signalNotice = this.signalLost && !over ? strings.reasons.signalLost : '';
     const share = this.shareView(strings);
     const receiving = this.shareState === 'remote' || this.shareState === 'remote-paused';
     return html`
       <div part="base" class="base">
         <div part="stage" class="stage ${receiving ? 'receiving' : ''}">
-          ${renderRemoteShare(share)}
+          ${renderRemoteShare(share)} ${this.recording.renderIndicator()}
           <video
             part="remote-video"
             class="remote"
@@ -252,7 +287,7 @@ export class BbSession extends LitElement {
             ${relayed ? (this.relayOnly ? strings.relayedAddressHidden : strings.relayed) : ''}
           </p>
         </div>
-        ${renderSharePreview(share)}
+        ${renderSharePreview(share)} ${this.recording.renderConsent()}
         ${renderSecurity({
           strings,
           safetyCode: over ? undefined : this.safetyCode,
@@ -267,6 +302,9 @@ export class BbSession extends LitElement {
           data-code=${this.failure?.code ?? ''}
         >
           ${status}
+        </p>
+        <p part="signal-notice" class="signal-notice" role="status" aria-live="polite">
+          ${signalNotice}
         </p>
         <div part="controls" class="controls" role="group" aria-label=${strings.controls}>
           <button
@@ -292,6 +330,7 @@ export class BbSession extends LitElement {
             ${strings.turnOffCamera}
           </button>
           ${renderShareControls(share)}
+          ${this.recording.renderControls(this.callState === 'connected')}
           <button
             part="control leave-button"
             class="leave"
@@ -303,6 +342,7 @@ export class BbSession extends LitElement {
             ${strings.leave}
           </button>
         </div>
+        ${this.recording.renderNoticeAndList()}
       </div>
     `;
   }
@@ -340,8 +380,13 @@ export class BbSession extends LitElement {
       return;
     }
     this.call = call;
-    call.on('statechange', ({ state, previous }) => {
+    this.recording.attach(call);
+    call.on('signalchange', ({ connected }) => {
+      this.signalLost = !connected;
+    });
+    call.on('statechange', ({ state, previous, reason }) => {
       this.callState = state;
+      this.callReason = reason;
       if (state === 'waiting' || isFinalState(state)) {
         this.remoteStream = undefined;
         this.path = undefined;
@@ -351,7 +396,7 @@ export class BbSession extends LitElement {
       if (isFinalState(state)) {
         this.localStream = undefined;
       }
-      this.dispatchEvent(createStateChangeEvent({ state, previous }));
+      this.dispatchEvent(createStateChangeEvent({ state, previous, reason }));
     });
     call.on('error', (error) => {
       this.failure = { code: error.code, message: error.message };

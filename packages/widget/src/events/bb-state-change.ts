@@ -1,8 +1,10 @@
-import type { CallState } from '@bilateral-base/core';
+import type { CallState, CallStateReason } from '@bilateral-base/core';
 
 export interface BbStateChangeDetail {
   readonly state: CallState;
   readonly previous: CallState;
+  /** Why, for example `peer-lost` (see `CallStateReason` in core). */
+  readonly reason?: CallStateReason | undefined;
 }
 
 /** Fired by `<bb-session>` whenever its call changes state. */

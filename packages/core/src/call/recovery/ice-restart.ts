@@ -82,6 +82,25 @@ async function answerRestart(
   }
 }
 
+/**
+ * Gives an established connection new ICE servers (RTCPeerConnection.setConfiguration,
+ * W3C webrtc-pc 4.4.1.6); the next gathering, such as an ICE restart's, uses them. Every
+ * other setting, the certificate included, must stay as it was.
+ */
+export function applyIceServers(
+  pc: RTCPeerConnection | null | undefined,
+  servers: readonly RTCIceServer[],
+): void {
+  if (pc === null || pc === undefined || pc.connectionState === 'closed') {
+    return;
+  }
+  try {
+    pc.setConfiguration({ ...pc.getConfiguration(), iceServers: servers.map((s) => ({ ...s })) });
+  } catch (error) {
+    log.warn('ICE servers could not be replaced', { error: String(error) });
+  }
+}
+
 function sendDescription(
   connection: PeerConnectionOwner,
   peer: Peer,
