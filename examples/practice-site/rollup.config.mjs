@@ -14,6 +14,7 @@ export default {
     register: 'src/register.ts',
     login: 'src/login.ts',
     clients: 'src/clients.ts',
+    account: 'src/account.ts',
   },
   plugins: [
     nodeResolve({ browser: true }),

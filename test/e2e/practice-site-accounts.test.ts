@@ -128,9 +128,33 @@ async function clientTicketStatus(link: string): Promise<{ status: number; code?
   return { status: response.status, ...(body.error?.code ? { code: body.error.code } : {}) };
 }
 
+async function sessionStatus(cookie: string): Promise<number> {
+  const response = await fetch(new URL('/v1/session', signalUrl), {
+    headers: { cookie: `bb_session=${cookie}` },
+  });
+  return response.status;
+}
+
+async function loginStatus(email: string, password: string): Promise<number> {
+  const response = await fetch(new URL('/v1/session', signalUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: new URL(siteUrl).origin },
+    body: JSON.stringify({ email, password }),
+  });
+  return response.status;
+}
+
 describe('the example practice site with therapist accounts', () => {
   it('serves the account pages with the same strict headers', async () => {
-    const paths = ['/register', '/login', '/clients', '/assets/clients.js', '/assets/register.js'];
+    const paths = [
+      '/register',
+      '/login',
+      '/clients',
+      '/account',
+      '/assets/clients.js',
+      '/assets/register.js',
+      '/assets/account.js',
+    ];
     for (const path of paths) {
       const response = await fetch(new URL(path, siteUrl));
       expect(response.status).toBe(200);
@@ -296,5 +320,123 @@ describe('the example practice site with therapist accounts', () => {
     }
     expect(output).not.toContain(EMAIL);
     expect(output).not.toContain(NAME);
+  });
+
+  it('changes the password, downloads the export, and deletes the account with its links', async () => {
+    const name = 'Tomas Ferreira';
+    const email = 'tomas.ferreira@practice.example';
+    const firstPassword = 'copper heron willow anchor';
+    const newPassword = 'slate meadow ember violin';
+    const therapist = await watched();
+    const page = therapist.page;
+
+    await page.goto(new URL('/register', siteUrl).href);
+    await page.getByLabel('Your name').fill(name);
+    await page.getByLabel('Email address').fill(email);
+    await page.locator('#register-password input').fill(firstPassword);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await waitReady(page, '/clients');
+    await page.getByLabel('Confidential ID', { exact: true }).first().fill('C-101');
+    await page.getByRole('button', { name: 'Add client' }).click();
+    await page.waitForSelector('.client h3:text("C-101")', { timeout: WAIT_MS });
+    await page.click('.client .create-link');
+    await page.waitForSelector('.link-url', { timeout: WAIT_MS });
+    const [link = ''] = await linkUrls(page);
+    expect(await clientTicketStatus(link)).toMatchObject({ status: 200 });
+
+    // Another device holds a session of the same account.
+    const laptop = await watched();
+    await laptop.page.goto(new URL('/login', siteUrl).href);
+    await laptop.page.getByLabel('Email address').fill(email);
+    await laptop.page.locator('#login-password input').fill(firstPassword);
+    await laptop.page.getByRole('button', { name: 'Log in' }).click();
+    await waitReady(laptop.page, '/clients');
+    const laptopCookie = await sessionCookie(laptop.context);
+
+    await page.getByRole('link', { name: 'Your account' }).click();
+    await waitReady(page, '/account');
+    expect(await page.textContent('#who')).toContain(name);
+
+    // A wrong current password changes nothing; the right one logs the other device out.
+    await page.locator('#current-password input').fill('not my password at all, sorry');
+    await page.locator('#new-password input').fill(newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect
+      .poll(() => page.textContent('#errors'), { timeout: WAIT_MS })
+      .toContain('BB_ERR_LOGIN_FAILED');
+    expect(await sessionStatus(laptopCookie)).toBe(200);
+    await page.locator('#current-password input').fill(firstPassword);
+    await page.locator('#new-password input').fill(newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect
+      .poll(() => page.textContent('#message'), { timeout: WAIT_MS })
+      .toContain('Your password is changed');
+    expect(await sessionStatus(laptopCookie)).toBe(401);
+    expect(await loginStatus(email, firstPassword)).toBe(401);
+    expect(await loginStatus(email, newPassword)).toBe(200);
+
+    // The export is a download of everything stored: the account and the client list,
+    // and no secret.
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: WAIT_MS }),
+      page.getByRole('button', { name: 'Download my data' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('bb-account-export.json');
+    const exported = readFileSync(await download.path(), 'utf8');
+    const data = JSON.parse(exported) as {
+      therapist: { name: string; email: string };
+      clientProfiles: { confidentialId: string }[];
+    };
+    expect(data.therapist).toMatchObject({ name, email });
+    expect(data.clientProfiles.map((profile) => profile.confidentialId)).toEqual(['C-101']);
+    const parsed = SessionLink.parse(link);
+    expect(exported).toContain(parsed.roomId);
+    for (const secret of [firstPassword, newPassword, parsed.proof, new URL(link).hash.slice(3)]) {
+      expect(exported).not.toContain(secret);
+    }
+
+    // Delete: refused without the right password; then everything goes at once.
+    const cookie = await sessionCookie(therapist.context);
+    await page.locator('#delete-password input').fill(firstPassword);
+    await page.getByLabel(/I understand/).check();
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await expect
+      .poll(() => page.textContent('#errors'), { timeout: WAIT_MS })
+      .toContain('BB_ERR_LOGIN_FAILED');
+    expect(await sessionStatus(cookie)).toBe(200);
+    await page.locator('#delete-password input').fill(newPassword);
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.waitForURL((url) => url.pathname === '/login', { timeout: WAIT_MS });
+    expect(await page.textContent('#login-notice')).toContain('have been deleted');
+    expect(await sessionStatus(cookie)).toBe(401);
+    expect(await loginStatus(email, newPassword)).toBe(401);
+    expect((await clientTicketStatus(link)).status).not.toBe(200);
+    const keysLeft = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const request = indexedDB.open('bb-link-keys');
+          request.onerror = () => reject(request.error);
+          request.onsuccess = () => {
+            const database = request.result;
+            const count = database.transaction('links').objectStore('links').count();
+            count.onsuccess = () => resolve(count.result);
+            count.onerror = () => reject(count.error);
+          };
+        }),
+    );
+    expect(keysLeft).toBe(0);
+
+    for (const context of [therapist, laptop]) {
+      expect(context.problems, 'page problems').toEqual([]);
+    }
+    // Nothing of the account is left in the database file or its write-ahead log.
+    const dbPath = join(dataDir, 'practice.db');
+    const database = [dbPath, `${dbPath}-wal`]
+      .filter((file) => existsSync(file))
+      .map((file) => readFileSync(file).toString('latin1'))
+      .join('');
+    for (const gone of [email, name, 'C-101', parsed.roomId, parsed.proofHash]) {
+      expect(database, gone).not.toContain(gone);
+    }
   });
 });

@@ -1,7 +1,7 @@
 // The practice site's own backend: static pages plus two small API routes that hold
 // the integrator API key, which must never reach a browser. Those two routes serve the
 // quick session of the home page and have no login in front of them (see README); the
-// account pages (/register, /login, /clients) call bb-signal's account API directly from
+// account pages (/register, /login, /clients, /account) call bb-signal's account API directly from
 // the browser, so passwords and session cookies never pass through this backend.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -26,6 +26,7 @@ const PAGES = {
   '/register': 'register.html',
   '/login': 'login.html',
   '/clients': 'clients.html',
+  '/account': 'account.html',
 };
 
 /**

@@ -9,6 +9,12 @@ const emailField = required<HTMLInputElement>('#login-email');
 const passwordField = required<HTMLElementTagNameMap['bb-password-field']>('#login-password');
 const submit = required<HTMLButtonElement>('#login-submit');
 const errors = required<HTMLElement>('#login-errors');
+const notice = required<HTMLElement>('#login-notice');
+
+// The account page sends people here after deleting their account.
+if (new URLSearchParams(location.search).has('deleted')) {
+  notice.textContent = 'Your account and everything stored with it have been deleted.';
+}
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();

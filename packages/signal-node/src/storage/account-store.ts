@@ -267,13 +267,20 @@ export class AccountStore {
    * rooms, in one transaction. Returns the usable room ids whose sockets must close.
    */
   deleteTherapist(therapistId: string): string[] {
-    return this.db.transaction(() => {
-      const roomIds = this.listProfiles(therapistId).flatMap((profile) =>
+    const roomIds = this.db.transaction(() => {
+      const usable = this.listProfiles(therapistId).flatMap((profile) =>
         profile.links.map((link) => link.roomId),
       );
       this.db.prepare('DELETE FROM therapists WHERE id = ?').run(therapistId);
-      return roomIds;
+      return usable;
     })();
+    // secure_delete zeroes the rows in the database file, but earlier copies of their
+    // pages stay in the write-ahead log until a checkpoint. Checkpointing and truncating
+    // the log now means the deleted name and email are gone from disk, not only from
+    // queries. The deletion has committed either way; a busy checkpoint is retried by
+    // SQLite's automatic checkpoints later.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return roomIds;
   }
 
   private ownsProfile(profileId: string, therapistId: string): boolean {

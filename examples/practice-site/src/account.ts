@@ -1,0 +1,124 @@
+// The therapist's own account: change the password, download everything bb-signal
+// stores about them, delete the account. All three go straight to bb-signal with the
+// session cookie; passwords never pass through this site's backend.
+import type { SessionResponse } from '@bilateral-base/core/accounts';
+import { LinkKeyStore } from '@bilateral-base/core/key-store';
+import '@bilateral-base/widget/password-field';
+import { ApiError, callSignal, showError } from './account-api.js';
+import { required } from './page-config.js';
+
+type PasswordField = HTMLElementTagNameMap['bb-password-field'];
+
+const who = required<HTMLElement>('#who');
+const passwordForm = required<HTMLFormElement>('#password-form');
+const currentPassword = required<PasswordField>('#current-password');
+const newPassword = required<PasswordField>('#new-password');
+const passwordSubmit = required<HTMLButtonElement>('#password-submit');
+const exportButton = required<HTMLButtonElement>('#export');
+const deleteForm = required<HTMLFormElement>('#delete-form');
+const deletePassword = required<PasswordField>('#delete-password');
+const deleteSubmit = required<HTMLButtonElement>('#delete-submit');
+const message = required<HTMLElement>('#message');
+const errors = required<HTMLElement>('#errors');
+
+const joinUrl = new URL('/join', location.origin);
+
+function say(text: string): void {
+  errors.replaceChildren();
+  message.textContent = text;
+}
+
+function fail(prefix: string, error: unknown): void {
+  message.textContent = '';
+  showError(errors, prefix, error);
+  errors.focus();
+  if (error instanceof ApiError && error.code === 'BB_ERR_SESSION_REQUIRED') {
+    location.assign('/login');
+  }
+}
+
+/** Runs one form or button action with its button disabled, reporting failure in words. */
+async function busy(button: HTMLButtonElement, failure: string, run: () => Promise<void>) {
+  button.disabled = true;
+  try {
+    await run();
+  } catch (error) {
+    fail(failure, error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+passwordForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (!passwordForm.reportValidity()) {
+    return;
+  }
+  void busy(passwordSubmit, 'Could not change the password', async () => {
+    // bb-signal answers with a fresh session: every other session of this account ends,
+    // so a device someone else still holds is logged out by the change.
+    await callSignal<SessionResponse>('POST', '/v1/account/password', {
+      currentPassword: currentPassword.value,
+      newPassword: newPassword.value,
+    });
+    passwordForm.reset();
+    currentPassword.value = '';
+    newPassword.value = '';
+    say('Your password is changed. Other devices have been logged out.');
+  });
+});
+
+exportButton.addEventListener('click', () => {
+  void busy(exportButton, 'Could not download your data', async () => {
+    const data = await callSignal<unknown>('GET', '/v1/account/export');
+    const file = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
+    const url = URL.createObjectURL(file);
+    const anchor = Object.assign(document.createElement('a'), {
+      href: url,
+      download: 'bb-account-export.json',
+    });
+    anchor.click();
+    // The click has started the download; the Blob URL is no longer needed.
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+    say('Your data is downloading as bb-account-export.json.');
+  });
+});
+
+deleteForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (!deleteForm.reportValidity()) {
+    return;
+  }
+  void busy(deleteSubmit, 'Could not delete the account', async () => {
+    await callSignal('DELETE', '/v1/account', { password: deletePassword.value });
+    // The links are dead on the server; their keys in this browser are of no use now
+    // and are removed so nothing of the account stays behind on this device.
+    try {
+      const keys = await LinkKeyStore.open({ joinUrl });
+      await keys.clear();
+      keys.close();
+    } catch {
+      // Storage may be unavailable (private mode); there is then nothing to remove.
+    }
+    location.assign('/login?deleted=1');
+  });
+});
+
+async function start(): Promise<void> {
+  let session: SessionResponse;
+  try {
+    session = await callSignal<SessionResponse>('GET', '/v1/session');
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'BB_ERR_SESSION_REQUIRED') {
+      location.assign('/login');
+      return;
+    }
+    throw error;
+  }
+  who.textContent = `Logged in as ${session.therapist.name}.`;
+  newPassword.userName = session.therapist.name;
+  newPassword.userEmail = session.therapist.email;
+  document.body.dataset['ready'] = 'true';
+}
+
+start().catch((error: unknown) => fail('Could not load your account', error));
