@@ -1,13 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SessionLink } from '@bilateral-base/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage } from './support/chromium.js';
 import { WAIT_MS, expectVideoFlowing } from './support/frames.js';
+import {
+  startPracticeSiteProcess,
+  type PracticeSiteProcess,
+} from './support/practice-site-process.js';
 
 // The example's account flow as a person would click through it, against the example
 // started exactly as `npm start` starts it (server.mjs: real bb-signal on a SQLite file):
@@ -15,68 +16,24 @@ import { WAIT_MS, expectVideoFlowing } from './support/frames.js';
 // session with the client, import the link in a second browser, rotate, revoke, log out.
 // Then the database file and every log line are searched for the secrets of the flow.
 
-const SERVER_SCRIPT = new URL('../../examples/practice-site/server.mjs', import.meta.url);
 const NAME = 'Ingrid Halvorsen';
 const EMAIL = 'ingrid.halvorsen@practice.example';
 const PASSWORD = 'marble kestrel lantern quay';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
-}
-
-let child: ChildProcess;
-let output = '';
+let example: PracticeSiteProcess;
 let siteUrl: string;
 let signalUrl: string;
-let dataDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'bb-practice-accounts-'));
-  const [sitePort, signalPort] = [await freePort(), await freePort()];
-  child = spawn(process.execPath, [SERVER_SCRIPT.pathname], {
-    env: {
-      ...process.env,
-      PORT: String(sitePort),
-      SIGNAL_PORT: String(signalPort),
-      BB_DATA_DIR: dataDir,
-      LOG_LEVEL: 'trace',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  siteUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), WAIT_MS);
-    const poll = setInterval(() => {
-      const match = /Practice site: (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    }, 50);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  signalUrl = /bb-signal: +(http:\/\/\S+)/.exec(output)?.[1] ?? '';
+  example = await startPracticeSiteProcess({ LOG_LEVEL: 'trace' });
+  ({ siteUrl, signalUrl } = example);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM');
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await example?.stop();
 });
 
 /** Records CSP refusals, page errors and every bb-error of a page. */
@@ -306,20 +263,20 @@ describe('the example practice site with therapist accounts', () => {
       );
     }
     expect(secrets.every((secret) => secret.length >= 20)).toBe(true);
-    const dbPath = join(dataDir, 'practice.db');
+    const dbPath = join(example.dataDir, 'practice.db');
     const database = [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]
       .filter((file) => existsSync(file))
       .map((file) => readFileSync(file).toString('latin1'))
       .join('');
     expect(database).toContain('C-017');
     expect(database).toContain(SessionLink.parse(secondLink).proofHash);
-    expect(output).toMatch(/link rotated/);
+    expect(example.output()).toMatch(/link rotated/);
     for (const secret of secrets) {
       expect(database).not.toContain(secret);
-      expect(output).not.toContain(secret);
+      expect(example.output()).not.toContain(secret);
     }
-    expect(output).not.toContain(EMAIL);
-    expect(output).not.toContain(NAME);
+    expect(example.output()).not.toContain(EMAIL);
+    expect(example.output()).not.toContain(NAME);
   });
 
   it('changes the password, downloads the export, and deletes the account with its links', async () => {
@@ -430,7 +387,7 @@ describe('the example practice site with therapist accounts', () => {
       expect(context.problems, 'page problems').toEqual([]);
     }
     // Nothing of the account is left in the database file or its write-ahead log.
-    const dbPath = join(dataDir, 'practice.db');
+    const dbPath = join(example.dataDir, 'practice.db');
     const database = [dbPath, `${dbPath}-wal`]
       .filter((file) => existsSync(file))
       .map((file) => readFileSync(file).toString('latin1'))

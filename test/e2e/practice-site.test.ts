@@ -1,7 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { SessionLink } from '@bilateral-base/core';
@@ -9,82 +6,40 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage } from './support/chromium.js';
 import { startCoturn, type TestCoturn } from './support/coturn.js';
 import { WAIT_MS, expectVideoFlowing } from './support/frames.js';
+import {
+  startPracticeSiteProcess,
+  type PracticeSiteProcess,
+} from './support/practice-site-process.js';
 
 // Runs the example exactly as `npm start` does (examples/practice-site/server.mjs, on
 // SQLite), with TURN configured through its environment and a real coturn, then plays
 // the therapist and the client in two Chromium pages.
 
-const SERVER_SCRIPT = new URL('../../examples/practice-site/server.mjs', import.meta.url);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
-}
-
-let child: ChildProcess;
-let output = '';
+let example: PracticeSiteProcess;
 let siteUrl: string;
-let dataDir: string;
 let browser: Browser;
 let coturn: TestCoturn;
 
 beforeAll(async () => {
   coturn = await startCoturn();
-  dataDir = mkdtempSync(join(tmpdir(), 'bb-practice-'));
-  const [sitePort, signalPort] = [await freePort(), await freePort()];
-  child = spawn(process.execPath, [SERVER_SCRIPT.pathname], {
-    env: {
-      ...process.env,
-      PORT: String(sitePort),
-      SIGNAL_PORT: String(signalPort),
-      BB_DATA_DIR: dataDir,
-      LOG_LEVEL: 'debug',
-      TURN_URLS: coturn.urls.join(','),
-      TURN_SECRET: coturn.secret,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  example = await startPracticeSiteProcess({
+    LOG_LEVEL: 'debug',
+    TURN_URLS: coturn.urls.join(','),
+    TURN_SECRET: coturn.secret,
   });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  siteUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), WAIT_MS);
-    const poll = setInterval(() => {
-      const match = /Practice site: (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    }, 50);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
+  siteUrl = example.siteUrl;
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM');
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await example?.stop();
   await coturn?.stop();
 });
 
 /** The bb-signal URL the example printed at start. */
 function signalOrigin(): string {
-  const match = /bb-signal: +(http:\/\/\S+)/.exec(output);
-  if (!match?.[1]) {
-    throw new Error(`the example printed no bb-signal URL:\n${output}`);
-  }
-  return new URL(match[1]).origin;
+  return new URL(example.signalUrl).origin;
 }
 
 async function createLinkAsTherapist(page: Page): Promise<string> {
@@ -177,16 +132,16 @@ describe('the example practice site', () => {
     const key = new URL(linkUrl).hash.slice(3);
     const secrets = [key, link.proof, Buffer.from(link.bindingKey).toString('base64url')];
     for (const secret of secrets) {
-      expect(output).not.toContain(secret);
+      expect(example.output()).not.toContain(secret);
     }
-    const database = readdirSync(dataDir)
-      .map((file) => readFileSync(join(dataDir, file)).toString('latin1'))
+    const database = readdirSync(example.dataDir)
+      .map((file) => readFileSync(join(example.dataDir, file)).toString('latin1'))
       .join('');
     expect(database).toContain(link.proofHash);
     for (const secret of secrets) {
       expect(database).not.toContain(secret);
     }
-    expect(output).not.toMatch(/127\.0\.0\.1:\d+\/peerjs|token=/);
-    expect(output).not.toContain(coturn.secret);
+    expect(example.output()).not.toMatch(/127\.0\.0\.1:\d+\/peerjs|token=/);
+    expect(example.output()).not.toContain(coturn.secret);
   });
 });

@@ -3,6 +3,7 @@
 // SameSite=Strict, HttpOnly `bb_session` cookie is sent with `credentials: 'include'`, and
 // bb-signal's CORS answer allows exactly this site's origin with credentials. The
 // password goes only to bb-signal, never through this site's own backend (see README).
+import type { SessionResponse } from '@bilateral-base/core/accounts';
 import { signalUrlFromPage } from './page-config.js';
 
 /** An error answer of bb-signal, shown to people as "message (CODE)". */
@@ -71,4 +72,44 @@ export function showError(region: HTMLElement, prefix: string, error: unknown): 
     parts.push(list);
   }
   region.replaceChildren(...parts);
+}
+
+/** What a logged-in page says to the person: a status line and an error region. */
+export interface PageVoice {
+  say(text: string): void;
+  fail(prefix: string, error: unknown): void;
+}
+
+/**
+ * Writes news to `message` and failures to `errors` (focused, so screen readers announce
+ * them). A failure because the login has ended sends the person to the login page.
+ */
+export function pageVoice(message: HTMLElement, errors: HTMLElement): PageVoice {
+  return {
+    say(text) {
+      errors.replaceChildren();
+      message.textContent = text;
+    },
+    fail(prefix, error) {
+      message.textContent = '';
+      showError(errors, prefix, error);
+      errors.focus();
+      if (error instanceof ApiError && error.code === 'BB_ERR_SESSION_REQUIRED') {
+        location.assign('/login');
+      }
+    },
+  };
+}
+
+/** The current login, or `undefined` after sending the person to the login page. */
+export async function currentSessionOrLogin(): Promise<SessionResponse | undefined> {
+  try {
+    return await callSignal<SessionResponse>('GET', '/v1/session');
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'BB_ERR_SESSION_REQUIRED') {
+      location.assign('/login');
+      return undefined;
+    }
+    throw error;
+  }
 }

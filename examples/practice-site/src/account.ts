@@ -4,7 +4,7 @@
 import type { SessionResponse } from '@bilateral-base/core/accounts';
 import { LinkKeyStore } from '@bilateral-base/core/key-store';
 import '@bilateral-base/widget/password-field';
-import { ApiError, callSignal, showError } from './account-api.js';
+import { callSignal, currentSessionOrLogin, pageVoice } from './account-api.js';
 import { required } from './page-config.js';
 
 type PasswordField = HTMLElementTagNameMap['bb-password-field'];
@@ -23,19 +23,7 @@ const errors = required<HTMLElement>('#errors');
 
 const joinUrl = new URL('/join', location.origin);
 
-function say(text: string): void {
-  errors.replaceChildren();
-  message.textContent = text;
-}
-
-function fail(prefix: string, error: unknown): void {
-  message.textContent = '';
-  showError(errors, prefix, error);
-  errors.focus();
-  if (error instanceof ApiError && error.code === 'BB_ERR_SESSION_REQUIRED') {
-    location.assign('/login');
-  }
-}
+const { say, fail } = pageVoice(message, errors);
 
 /** Runs one form or button action with its button disabled, reporting failure in words. */
 async function busy(button: HTMLButtonElement, failure: string, run: () => Promise<void>) {
@@ -105,15 +93,9 @@ deleteForm.addEventListener('submit', (event) => {
 });
 
 async function start(): Promise<void> {
-  let session: SessionResponse;
-  try {
-    session = await callSignal<SessionResponse>('GET', '/v1/session');
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'BB_ERR_SESSION_REQUIRED') {
-      location.assign('/login');
-      return;
-    }
-    throw error;
+  const session = await currentSessionOrLogin();
+  if (session === undefined) {
+    return;
   }
   who.textContent = `Logged in as ${session.therapist.name}.`;
   newPassword.userName = session.therapist.name;

@@ -2,12 +2,12 @@
 // reusable session links, and starting a session. Links are made here, in the browser:
 // bb-signal receives a room id and a proof hash, never a key. The keys are kept in this
 // browser's IndexedDB so a link can be copied again later (LinkKeyStore).
-import type { Profile, ProfileListResponse, SessionResponse } from '@bilateral-base/core/accounts';
+import type { Profile, ProfileListResponse } from '@bilateral-base/core/accounts';
 import { assertLinkBelongs, LinkKeyStore, type StoredLink } from '@bilateral-base/core/key-store';
 import { SessionLink } from '@bilateral-base/core/links';
 import type { TicketResponse } from '@bilateral-base/core/protocol';
 import '@bilateral-base/widget/define';
-import { ApiError, callSignal, showError } from './account-api.js';
+import { ApiError, callSignal, currentSessionOrLogin, pageVoice } from './account-api.js';
 import { required, signalUrlFromPage } from './page-config.js';
 
 const who = required<HTMLElement>('#who');
@@ -26,19 +26,7 @@ const joinUrl = new URL('/join', location.origin);
 let keys: LinkKeyStore | undefined;
 let profiles: Profile[] = [];
 
-function say(text: string): void {
-  errors.replaceChildren();
-  message.textContent = text;
-}
-
-function fail(prefix: string, error: unknown): void {
-  message.textContent = '';
-  showError(errors, prefix, error);
-  errors.focus();
-  if (error instanceof ApiError && error.code === 'BB_ERR_SESSION_REQUIRED') {
-    location.assign('/login');
-  }
-}
+const { say, fail } = pageVoice(message, errors);
 
 function element<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -287,15 +275,9 @@ logoutButton.addEventListener('click', async () => {
 });
 
 async function start(): Promise<void> {
-  let session: SessionResponse;
-  try {
-    session = await callSignal<SessionResponse>('GET', '/v1/session');
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'BB_ERR_SESSION_REQUIRED') {
-      location.assign('/login');
-      return;
-    }
-    throw error;
+  const session = await currentSessionOrLogin();
+  if (session === undefined) {
+    return;
   }
   who.textContent = `Logged in as ${session.therapist.name}.`;
   try {
