@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AccountService } from '../src/accounts/account-service.js';
-import { LoginThrottle } from '../src/accounts/login-throttle.js';
+import { LoginThrottle, MAX_PENDING_PER_ADDRESS } from '../src/accounts/login-throttle.js';
 import {
   parseScryptHash,
   ScryptHasher,
@@ -208,6 +208,53 @@ describe('login throttling', () => {
     );
     const statuses = (await Promise.all(tries)).map((answer) => answer.status).sort();
     expect(statuses).toEqual([...Array(5).fill(401), ...Array(7).fill(429)]);
+  });
+
+  it('lets 20 therapists behind one address log in at the same moment', async () => {
+    const server = await startAccountServer();
+    const emails = Array.from({ length: 20 }, (_, index) => `therapist${index}@practice.example`);
+    for (const email of emails) {
+      await new Browser(server).register('Ruth Amsel', email);
+    }
+    const logins = emails.map((email) =>
+      new Browser(server).send('POST', '/v1/session', { email, password: PASSWORD }),
+    );
+    const statuses = (await Promise.all(logins)).map((answer) => answer.status);
+    expect(statuses).toEqual(Array(20).fill(200));
+  });
+
+  it('caps the guesses one address has running at once, then slows it down', () => {
+    // On the throttle itself: over HTTP with the tests' cheap hashing, early guesses
+    // finish before later ones arrive, so the cap would not be reached reliably.
+    const throttle = new LoginThrottle();
+    const now = 1_800_000_000_000;
+    for (let index = 0; index < MAX_PENDING_PER_ADDRESS; index += 1) {
+      expect(throttle.attempt(`account-${index}`, '203.0.113.9', now)).toEqual({
+        allowed: true,
+      });
+    }
+    expect(throttle.attempt('account-extra', '203.0.113.9', now)).toEqual({
+      allowed: false,
+      retryAfterMs: 1000,
+    });
+    // Another address is not affected by this one's running checks.
+    expect(throttle.attempt('account-extra', '198.51.100.4', now)).toEqual({ allowed: true });
+    throttle.succeed('account-extra', '198.51.100.4');
+    // Once the guesses are known to have failed, the address waits, for any account.
+    for (let index = 0; index < MAX_PENDING_PER_ADDRESS; index += 1) {
+      throttle.fail('203.0.113.9', now);
+    }
+    const after = throttle.attempt('account-untried', '203.0.113.9', now + 1);
+    expect(after.allowed).toBe(false);
+    // Successes release their place too: 32 honest logins, then 32 more.
+    for (let round = 0; round < 2; round += 1) {
+      for (let index = 0; index < MAX_PENDING_PER_ADDRESS; index += 1) {
+        expect(throttle.attempt(`honest-${index}`, '192.0.2.1', now).allowed).toBe(true);
+      }
+      for (let index = 0; index < MAX_PENDING_PER_ADDRESS; index += 1) {
+        throttle.succeed(`honest-${index}`, '192.0.2.1');
+      }
+    }
   });
 
   it('throttles an unknown email exactly like a known one', async () => {

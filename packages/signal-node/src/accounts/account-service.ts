@@ -244,15 +244,26 @@ export class AccountService {
     if (!verdict.allowed) {
       throw new RateLimitedError(verdict.retryAfterMs);
     }
-    const therapist = store.findTherapistByEmail(email);
-    const stored = therapist?.passwordHash ?? (await this.prepare());
-    const matches = await hasher.verify(password, stored);
-    if (therapist === undefined || !matches) {
-      this.deps.log.info({ code: 'BB_ERR_LOGIN_FAILED' }, 'password check failed');
-      return undefined;
+    // Every allowed try ends in succeed or fail, also when hashing throws, so the
+    // address's count of running checks cannot leak.
+    let matched = false;
+    try {
+      const therapist = store.findTherapistByEmail(email);
+      const stored = therapist?.passwordHash ?? (await this.prepare());
+      const matches = await hasher.verify(password, stored);
+      if (therapist === undefined || !matches) {
+        this.deps.log.info({ code: 'BB_ERR_LOGIN_FAILED' }, 'password check failed');
+        return undefined;
+      }
+      matched = true;
+      return therapist;
+    } finally {
+      if (matched) {
+        throttle.succeed(key, address);
+      } else {
+        throttle.fail(address, now());
+      }
     }
-    throttle.succeed(key, address);
-    return therapist;
   }
 
   private openSession(therapist: TherapistRecord): NewSession {

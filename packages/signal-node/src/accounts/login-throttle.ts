@@ -11,8 +11,14 @@
  * attacker another hundred failures, over an hour and a half of capped delays, for each
  * quarter hour of lock, while the owner's correct password works whenever no lock holds.
  *
- * Each try is counted as a failure before the password is hashed, and taken back when
- * it succeeds, so many tries sent at once cannot all pass before the first one fails.
+ * Tries sent at once must not all pass before the first one fails. For an account, each
+ * try is counted as a failure before the password is hashed and taken back when it
+ * succeeds, so parallel guesses at one account meet the delay after the fifth. For an
+ * address that would refuse honest people: a practice behind one NAT whose therapists
+ * log in at the same minute would see the sixth refused with a correct password. So an
+ * address's failures count only once they are known, and what stops a burst of guesses
+ * at many accounts from one address is a cap of `MAX_PENDING_PER_ADDRESS` tries being
+ * checked at once; beyond it a try is refused for a second.
  *
  * Counters live in this process's memory only and are forgotten after `FORGET_MS`
  * without a failure; unknown email addresses are counted exactly like known ones, so a
@@ -23,6 +29,9 @@ export const FREE_FAILURES = 5;
 export const MAX_DELAY_MS = 60_000;
 export const LOCK_AFTER_FAILURES = 100;
 export const LOCK_MS = 15 * 60_000;
+/** Password checks one address may have running at once (see above). */
+export const MAX_PENDING_PER_ADDRESS = 32;
+const PENDING_RETRY_MS = 1000;
 const FORGET_MS = 24 * 60 * 60_000;
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -75,14 +84,6 @@ class FailureCounters {
     this.counters.delete(key);
   }
 
-  /** Takes back one failure counted in advance for a try that succeeded. */
-  forgive(key: string): void {
-    const counter = this.counters.get(key);
-    if (counter !== undefined && counter.lockedUntil === undefined) {
-      counter.failures = Math.max(0, counter.failures - 1);
-    }
-  }
-
   sweep(now: number): void {
     for (const [key, counter] of this.counters) {
       const end = Math.max(counter.lastFailureAt + FORGET_MS, counter.lockedUntil ?? 0);
@@ -105,11 +106,15 @@ export class LoginThrottle {
   /** Addresses are slowed down but never locked: a shared NAT must not lock a practice out. */
   private readonly addresses = new FailureCounters(undefined);
 
+  /** Password checks running now, per address. */
+  private readonly pending = new Map<string, number>();
+
   private lastSweep = 0;
 
   /**
-   * Allows a try when both the account's and the address's wait are over, and then
-   * counts it as a failure at once; `succeed` takes that back.
+   * Allows a try when the account's and the address's waits are over and the address has
+   * fewer than `MAX_PENDING_PER_ADDRESS` checks running. An allowed try is counted
+   * against the account at once; the caller must then call `succeed` or `fail`.
    */
   attempt(accountKey: string, address: string, now: number): ThrottleVerdict {
     if (now - this.lastSweep > SWEEP_INTERVAL_MS) {
@@ -120,21 +125,40 @@ export class LoginThrottle {
     const account = this.accounts.check(accountKey, now);
     const byAddress = this.addresses.check(address, now);
     const waits = [account, byAddress].flatMap((v) => (v.allowed ? [] : [v.retryAfterMs]));
+    const running = this.pending.get(address) ?? 0;
+    if (running >= MAX_PENDING_PER_ADDRESS) {
+      waits.push(PENDING_RETRY_MS);
+    }
     if (waits.length > 0) {
       return { allowed: false, retryAfterMs: Math.max(...waits) };
     }
     this.accounts.fail(accountKey, now);
-    this.addresses.fail(address, now);
+    this.pending.set(address, running + 1);
     return { allowed: true };
   }
 
   /**
-   * A correct password clears the account's count and takes back the one failure its
-   * try added to the address. The rest of the address's count is left to expire, so an
-   * attacker cannot reset it by logging in to an account of their own.
+   * A correct password clears the account's count. The address's count of failures is
+   * left to expire, so an attacker cannot reset it by logging in to an account of their
+   * own.
    */
   succeed(accountKey: string, address: string): void {
     this.accounts.clear(accountKey);
-    this.addresses.forgive(address);
+    this.release(address);
+  }
+
+  /** A wrong password (or an unknown email): the address's failure is counted now. */
+  fail(address: string, now: number): void {
+    this.release(address);
+    this.addresses.fail(address, now);
+  }
+
+  private release(address: string): void {
+    const running = (this.pending.get(address) ?? 1) - 1;
+    if (running > 0) {
+      this.pending.set(address, running);
+    } else {
+      this.pending.delete(address);
+    }
   }
 }
