@@ -12,6 +12,8 @@ import { derivePeerId } from '../../packages/signal-node/dist/crypto/peer-id.js'
 import { TicketSigner } from '../../packages/signal-node/dist/crypto/tickets.js';
 
 const REGISTER_CONCURRENCY = 16;
+/** The practice site's origin as bb-signal lists it; the login phase sends it as `Origin`. */
+const BROWSER_ORIGIN = 'https://practice.bench.invalid';
 
 function socketUrl(port, id, token) {
   return `ws://127.0.0.1:${port}/peerjs?key=peerjs&id=${id}&token=${token}&version=1.5.5`;
@@ -34,6 +36,7 @@ export function bbSignalFixtures() {
     databasePath: join(directory, 'rooms.db'),
     apiKey,
     ticketSecret: secret.toString('base64url'),
+    browserOrigin: BROWSER_ORIGIN,
   };
   let sessions = [];
 
