@@ -54,11 +54,28 @@ export async function resolveIceServers(
   options: Pick<ResolvedCallOptions, 'fetch' | 'signalUrl' | 'iceServers' | 'relayOnly'>,
   ticket: string,
 ): Promise<readonly RTCIceServer[]> {
+  return (await resolveIceServerSet(options, ticket)).servers;
+}
+
+/** ICE servers, and when bb-signal's TURN credentials among them expire (if it gave any). */
+export interface IceServerSet {
+  readonly servers: readonly RTCIceServer[];
+  /** Unix milliseconds; absent when bb-signal gave no credentials. */
+  readonly expiresAt?: number;
+}
+
+/** `resolveIceServers`, also telling when the fetched credentials expire. */
+export async function resolveIceServerSet(
+  options: Pick<ResolvedCallOptions, 'fetch' | 'signalUrl' | 'iceServers' | 'relayOnly'>,
+  ticket: string,
+): Promise<IceServerSet> {
   let fetched: readonly RTCIceServer[] = [];
+  let expiresAt: number | undefined;
   let failure: BbError | undefined;
   try {
     const answer = await fetchTurnCredentials(options.fetch, options.signalUrl, ticket);
     fetched = answer.iceServers as RTCIceServer[];
+    expiresAt = hasTurnServer(fetched) ? answer.expiresAt : undefined;
   } catch (error) {
     if (!(error instanceof BbError)) {
       throw error;
@@ -76,5 +93,6 @@ export async function resolveIceServers(
       { cause: failure },
     );
   }
-  return Object.freeze(servers);
+  const frozen = Object.freeze(servers);
+  return expiresAt === undefined ? { servers: frozen } : { servers: frozen, expiresAt };
 }

@@ -9,7 +9,8 @@ import { isPeerUnavailable, mapPeerError } from './error-mapping.js';
 import type { CallEndReason, CallStateReason } from './events.js';
 import { drainThenClose } from './drain.js';
 import { decideIncoming, type OutgoingState } from './glare.js';
-import { resolveIceServers } from './ice-servers.js';
+import { resolveIceServerSet } from './ice-servers.js';
+import { TurnRenewal } from './turn-renewal.js';
 import { OpenWaiter } from './open-waiter.js';
 import {
   resolveCallOptions,
@@ -89,6 +90,15 @@ export class SessionCall extends ScreenSharingCall {
     onRecovered: () => this.onRecovered(),
     onGiveUp: () => this.onRecoveryGivenUp(),
   });
+  /** Keeps bb-signal's TURN credentials fresh for allocations made later in the call. */
+  private readonly turnRenewal = new TurnRenewal(() =>
+    this.refreshIceServers().catch((error: unknown) => {
+      log.warn('TURN credentials not renewed; retrying', {
+        code: isBbError(error) ? error.code : 'unknown',
+      });
+      throw error;
+    }),
+  );
   /**
    * Local recording with the client's consent: the host's `request()`, the client's
    * `respond()` and `withdraw()`, and `stop()` on either side (see recording/consent.ts).
@@ -189,7 +199,7 @@ export class SessionCall extends ScreenSharingCall {
     this.moveTo('connecting', 'join');
     globalThis.addEventListener?.('pagehide', this.onPageHide);
     try {
-      const [{ ticket, iceServers }, certificate] = await Promise.all([
+      const [{ ticket, iceServers, expiresAt }, certificate] = await Promise.all([
         this.obtainTicketAndServers(),
         this.verification.prepare(),
         this.obtainLocalStream(),
@@ -208,6 +218,7 @@ export class SessionCall extends ScreenSharingCall {
       );
       this.peer = peer;
       this.wirePeer(peer);
+      this.turnRenewal.schedule(expiresAt);
       await this.opening.wait(SIGNAL_OPEN_TIMEOUT_MS, () =>
         this.fail(
           new BbError('BB_ERR_SIGNAL_UNREACHABLE', 'The signalling server did not answer in time'),
@@ -288,9 +299,11 @@ export class SessionCall extends ScreenSharingCall {
   private async obtainTicketAndServers(): Promise<{
     ticket: TicketResponse;
     iceServers: readonly RTCIceServer[];
+    expiresAt: number | undefined;
   }> {
     const ticket = await obtainTicket(this.options);
-    return { ticket, iceServers: await resolveIceServers(this.options, ticket.ticket) };
+    const { servers, expiresAt } = await resolveIceServerSet(this.options, ticket.ticket);
+    return { ticket, iceServers: servers, expiresAt };
   }
 
   private async obtainLocalStream(): Promise<void> {
@@ -568,6 +581,7 @@ export class SessionCall extends ScreenSharingCall {
     const control = this.control;
     this.control = undefined;
     this.heartbeat.stop();
+    this.turnRenewal.stop();
     this.recovery.reset();
     control?.close();
     this.closeMedia();
@@ -603,18 +617,32 @@ export class SessionCall extends ScreenSharingCall {
    * both gather new candidates. Without an answer the restart goes on with the old ones.
    */
   private async renewIceServers(): Promise<void> {
-    const ticket = this.ticket;
-    if (ticket === undefined) {
-      return;
-    }
     try {
-      const servers = await resolveIceServers(this.options, ticket.ticket);
-      for (const connection of [this.control, this.media.connection]) {
-        applyIceServers(connection?.peerConnection, servers);
-      }
+      this.turnRenewal.schedule(await this.refreshIceServers());
     } catch (error) {
       log.warn('ICE servers not renewed', { code: isBbError(error) ? error.code : 'unknown' });
     }
+  }
+
+  /**
+   * Fetches ICE servers for this participant's ticket and hands them to the live
+   * connections and to the Peer, whose config PeerJS reads for every connection it makes
+   * later (a screen share). Resolves to the new credentials' expiry.
+   */
+  private async refreshIceServers(): Promise<number | undefined> {
+    const ticket = this.ticket;
+    if (ticket === undefined || this.isOver) {
+      return undefined;
+    }
+    const { servers, expiresAt } = await resolveIceServerSet(this.options, ticket.ticket);
+    for (const connection of [this.control, this.media.connection]) {
+      applyIceServers(connection?.peerConnection, servers);
+    }
+    const config = this.peer?.options.config as RTCConfiguration | undefined;
+    if (config !== undefined) {
+      config.iceServers = servers.map((server) => ({ ...server }));
+    }
+    return expiresAt;
   }
 
   private onRecovered(): void {
@@ -747,6 +775,7 @@ export class SessionCall extends ScreenSharingCall {
     this.opening.open();
     this.signal?.stop();
     this.heartbeat.stop();
+    this.turnRenewal.stop();
     this.recovery.reset();
     this.closeMedia();
     this.verification.close();
