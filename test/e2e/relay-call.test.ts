@@ -1,29 +1,17 @@
 import type { Page } from 'playwright-core';
 import type { TicketResponse } from '@bilateral-base/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCoturn, type TestCoturn } from './support/coturn.js';
+import { describe, expect, it } from 'vitest';
+import { useCoturn } from './support/coturn.js';
 import { WAIT_MS, expectVideoFlowing, median } from './support/frames.js';
 import { useHarness } from './support/harness.js';
+import { candidateTypes } from './support/ice-stats.js';
 import type { TestWindow } from './support/page-globals.js';
 
 // Two Chromium pages in a call through a real coturn on loopback, with the TURN
 // credentials bb-signal hands out. Started before the harness so that bb-signal can be
 // configured with coturn's port and secret.
 
-let coturn: TestCoturn | undefined;
-beforeAll(async () => {
-  coturn = await startCoturn();
-});
-afterAll(async () => {
-  await coturn?.stop();
-});
-
-function turn(): TestCoturn {
-  if (coturn === undefined) {
-    throw new Error('coturn did not start; see beforeAll');
-  }
-  return coturn;
-}
+const turn = useCoturn().current;
 
 const harness = useHarness({
   signalOptions: () => ({ turnUrls: turn().urls, turnSecret: turn().secret }),
@@ -91,34 +79,6 @@ function waitForPath(page: Page, path: string): Promise<unknown> {
     path,
     { timeout: WAIT_MS },
   );
-}
-
-/**
- * From getStats of every live RTCPeerConnection of the page: the candidate types of
- * each selected pair, and of every candidate either side ever offered.
- */
-function candidateTypes(page: Page) {
-  return page.evaluate(async () => {
-    const w = window as unknown as TestWindow;
-    const pairs: { local: unknown; remote: unknown }[] = [];
-    const offered: { local: unknown[]; remote: unknown[] } = { local: [], remote: [] };
-    for (const pc of w.__bbPeerConnections) {
-      if (pc.connectionState === 'closed') continue;
-      const report = await pc.getStats();
-      report.forEach((entry) => {
-        if (entry.type === 'transport' && entry.selectedCandidatePairId) {
-          const pair = report.get(entry.selectedCandidatePairId);
-          pairs.push({
-            local: report.get(pair?.localCandidateId)?.candidateType,
-            remote: report.get(pair?.remoteCandidateId)?.candidateType,
-          });
-        }
-        if (entry.type === 'local-candidate') offered.local.push(entry.candidateType);
-        if (entry.type === 'remote-candidate') offered.remote.push(entry.candidateType);
-      });
-    }
-    return { pairs, offered };
-  });
 }
 
 function indicator(page: Page) {

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { SessionLink, TicketResponse } from '@bilateral-base/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCoturn, type TestCoturn } from './support/coturn.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCoturn, useCoturn } from './support/coturn.js';
 import { WAIT_MS, expectVideoFlowing, framesDecoded, inboundVideo } from './support/frames.js';
 import { useHarness } from './support/harness.js';
 import type { TestWindow } from './support/page-globals.js';
@@ -11,20 +11,8 @@ import { startSignalProcess, type SignalProcess } from './support/signal-process
 // and a vanished peer, in real Chromium through a real bb-signal (and, for the network
 // outage, a real coturn). Recovery times are printed for the docs, never asserted.
 
-let coturn: TestCoturn | undefined;
-beforeAll(async () => {
-  coturn = await startCoturn();
-});
-afterAll(async () => {
-  await coturn?.stop();
-});
-
-function turn(): TestCoturn {
-  if (coturn === undefined) {
-    throw new Error('coturn did not start; see beforeAll');
-  }
-  return coturn;
-}
+const coturn = useCoturn();
+const turn = coturn.current;
 
 const harness = useHarness({
   signalOptions: () => ({ turnUrls: turn().urls, turnSecret: turn().secret }),
@@ -198,7 +186,7 @@ describe('a call that survives', () => {
       waitFor(client, STATE_IS('reconnecting')),
     ]);
     await host.waitForTimeout(1_000);
-    coturn = await startCoturn({ reuse: { port, secret } });
+    coturn.adopt(await startCoturn({ reuse: { port, secret } }));
     const relayBackAt = Date.now();
     await Promise.all([
       waitFor(host, STATE_IS('connected'), 45_000),

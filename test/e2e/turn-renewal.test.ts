@@ -1,9 +1,10 @@
 import type { Page } from 'playwright-core';
 import type { SessionLink, TicketResponse } from '@bilateral-base/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCoturn, type TestCoturn } from './support/coturn.js';
+import { describe, expect, it } from 'vitest';
+import { useCoturn } from './support/coturn.js';
 import { WAIT_MS, expectVideoFlowing, inboundVideo } from './support/frames.js';
 import { useHarness } from './support/harness.js';
+import { candidateTypes } from './support/ice-stats.js';
 import type { TestWindow } from './support/page-globals.js';
 
 // A relay-only call through a real coturn whose credentials bb-signal mints for the
@@ -14,18 +15,12 @@ import type { TestWindow } from './support/page-globals.js';
 
 const CREDENTIAL_TTL_S = 60;
 
-let coturn: TestCoturn | undefined;
-beforeAll(async () => {
-  coturn = await startCoturn();
-});
-afterAll(async () => {
-  await coturn?.stop();
-});
+const turn = useCoturn().current;
 
 const harness = useHarness({
   signalOptions: () => ({
-    turnUrls: coturn?.urls ?? [],
-    turnSecret: coturn?.secret,
+    turnUrls: turn().urls,
+    turnSecret: turn().secret,
     turnCredentialTtlSeconds: CREDENTIAL_TTL_S,
   }),
 });
@@ -56,27 +51,6 @@ function credentialExpiries(page: Page): Promise<number[]> {
       .flatMap((server) => (typeof server.username === 'string' ? [server.username] : []))
       .map((username) => Number(username.split(':')[0])),
   );
-}
-
-/** Candidate types of the selected pair of every live connection of the page. */
-function selectedPairTypes(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const types: string[] = [];
-    for (const pc of (window as unknown as TestWindow).__bbPeerConnections) {
-      if (pc.connectionState !== 'connected') continue;
-      const report = await pc.getStats();
-      report.forEach((entry) => {
-        if (entry.type === 'transport' && entry.selectedCandidatePairId) {
-          const pair = report.get(entry.selectedCandidatePairId);
-          types.push(
-            `${report.get(pair?.localCandidateId)?.candidateType}/` +
-              `${report.get(pair?.remoteCandidateId)?.candidateType}`,
-          );
-        }
-      });
-    }
-    return types;
-  });
 }
 
 describe('TURN credentials renewed during a call', () => {
@@ -133,9 +107,9 @@ describe('TURN credentials renewed during a call', () => {
         if (screenFrames === 0) await client.waitForTimeout(100);
       }
       expect(screenFrames, 'screen frames decoded over the relay').toBeGreaterThan(0);
-      const pairs = await selectedPairTypes(client);
+      const { pairs } = await candidateTypes(client);
       expect(pairs.length).toBeGreaterThanOrEqual(2);
-      expect(pairs.every((pair) => pair.includes('relay'))).toBe(true);
+      expect(pairs).toEqual(pairs.map(() => ({ local: 'relay', remote: 'relay' })));
     },
   );
 });

@@ -113,3 +113,37 @@ export async function currentSessionOrLogin(): Promise<SessionResponse | undefin
     throw error;
   }
 }
+
+/**
+ * Runs `send` when `form` is submitted and valid, with `submit` disabled meanwhile;
+ * a failure goes to `report` and enables the button again.
+ */
+export function onValidSubmit(
+  form: HTMLFormElement,
+  submit: HTMLButtonElement,
+  report: (error: unknown) => void,
+  send: () => Promise<void>,
+): void {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!form.reportValidity()) {
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await send();
+    } catch (error) {
+      report(error);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+}
+
+/** Reports a form's failure in `errors`, in words with its code, and moves focus there. */
+export function reportIn(errors: HTMLElement, prefix: string): (error: unknown) => void {
+  return (error) => {
+    showError(errors, prefix, error);
+    errors.focus();
+  };
+}

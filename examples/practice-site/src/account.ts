@@ -4,7 +4,7 @@
 import type { SessionResponse } from '@bilateral-base/core/accounts';
 import { LinkKeyStore } from '@bilateral-base/core/key-store';
 import '@bilateral-base/widget/password-field';
-import { callSignal, currentSessionOrLogin, pageVoice } from './account-api.js';
+import { callSignal, currentSessionOrLogin, onValidSubmit, pageVoice } from './account-api.js';
 import { required } from './page-config.js';
 
 type PasswordField = HTMLElementTagNameMap['bb-password-field'];
@@ -25,24 +25,11 @@ const joinUrl = new URL('/join', location.origin);
 
 const { say, fail } = pageVoice(message, errors);
 
-/** Runs one form or button action with its button disabled, reporting failure in words. */
-async function busy(button: HTMLButtonElement, failure: string, run: () => Promise<void>) {
-  button.disabled = true;
-  try {
-    await run();
-  } catch (error) {
-    fail(failure, error);
-  } finally {
-    button.disabled = false;
-  }
-}
-
-passwordForm.addEventListener('submit', (event) => {
-  event.preventDefault();
-  if (!passwordForm.reportValidity()) {
-    return;
-  }
-  void busy(passwordSubmit, 'Could not change the password', async () => {
+onValidSubmit(
+  passwordForm,
+  passwordSubmit,
+  (error) => fail('Could not change the password', error),
+  async () => {
     // bb-signal answers with a fresh session: every other session of this account ends,
     // so a device someone else still holds is logged out by the change.
     await callSignal<SessionResponse>('POST', '/v1/account/password', {
@@ -50,14 +37,13 @@ passwordForm.addEventListener('submit', (event) => {
       newPassword: newPassword.value,
     });
     passwordForm.reset();
-    currentPassword.value = '';
-    newPassword.value = '';
     say('Your password is changed. Other devices have been logged out.');
-  });
-});
+  },
+);
 
-exportButton.addEventListener('click', () => {
-  void busy(exportButton, 'Could not download your data', async () => {
+exportButton.addEventListener('click', async () => {
+  exportButton.disabled = true;
+  try {
     const data = await callSignal<unknown>('GET', '/v1/account/export');
     const file = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
     const url = URL.createObjectURL(file);
@@ -69,15 +55,18 @@ exportButton.addEventListener('click', () => {
     // The click has started the download; the Blob URL is no longer needed.
     setTimeout(() => URL.revokeObjectURL(url), 0);
     say('Your data is downloading as bb-account-export.json.');
-  });
+  } catch (error) {
+    fail('Could not download your data', error);
+  } finally {
+    exportButton.disabled = false;
+  }
 });
 
-deleteForm.addEventListener('submit', (event) => {
-  event.preventDefault();
-  if (!deleteForm.reportValidity()) {
-    return;
-  }
-  void busy(deleteSubmit, 'Could not delete the account', async () => {
+onValidSubmit(
+  deleteForm,
+  deleteSubmit,
+  (error) => fail('Could not delete the account', error),
+  async () => {
     await callSignal('DELETE', '/v1/account', { password: deletePassword.value });
     // The links are dead on the server; their keys in this browser are of no use now
     // and are removed so nothing of the account stays behind on this device.
@@ -89,8 +78,8 @@ deleteForm.addEventListener('submit', (event) => {
       // Storage may be unavailable (private mode); there is then nothing to remove.
     }
     location.assign('/login?deleted=1');
-  });
-});
+  },
+);
 
 async function start(): Promise<void> {
   const session = await currentSessionOrLogin();

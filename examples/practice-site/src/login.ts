@@ -1,7 +1,7 @@
 // Log in with email and password; bb-signal answers with its session cookie.
 import type { SessionResponse } from '@bilateral-base/core/accounts';
 import '@bilateral-base/widget/password-field';
-import { callSignal, showError } from './account-api.js';
+import { callSignal, onValidSubmit, reportIn } from './account-api.js';
 import { required } from './page-config.js';
 
 const form = required<HTMLFormElement>('#login-form');
@@ -16,22 +16,11 @@ if (new URLSearchParams(location.search).has('deleted')) {
   notice.textContent = 'Your account and everything stored with it have been deleted.';
 }
 
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
+onValidSubmit(form, submit, reportIn(errors, 'Could not log in'), async () => {
   errors.replaceChildren();
-  if (!form.reportValidity()) {
-    return;
-  }
-  submit.disabled = true;
-  try {
-    await callSignal<SessionResponse>('POST', '/v1/session', {
-      email: emailField.value,
-      password: passwordField.value,
-    });
-    location.assign('/clients');
-  } catch (error) {
-    showError(errors, 'Could not log in', error);
-    errors.focus();
-    submit.disabled = false;
-  }
+  await callSignal<SessionResponse>('POST', '/v1/session', {
+    email: emailField.value,
+    password: passwordField.value,
+  });
+  location.assign('/clients');
 });

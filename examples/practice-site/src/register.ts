@@ -2,7 +2,7 @@
 // policy bb-signal enforces, live and in the browser, before anything is sent.
 import type { SessionResponse } from '@bilateral-base/core/accounts';
 import '@bilateral-base/widget/password-field';
-import { callSignal, showError } from './account-api.js';
+import { callSignal, onValidSubmit, reportIn } from './account-api.js';
 import { required } from './page-config.js';
 
 const form = required<HTMLFormElement>('#register-form');
@@ -20,23 +20,12 @@ const syncContext = () => {
 nameField.addEventListener('input', syncContext);
 emailField.addEventListener('input', syncContext);
 
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
+onValidSubmit(form, submit, reportIn(errors, 'Could not register'), async () => {
   errors.replaceChildren();
-  if (!form.reportValidity()) {
-    return;
-  }
-  submit.disabled = true;
-  try {
-    await callSignal<SessionResponse>('POST', '/v1/account', {
-      name: nameField.value,
-      email: emailField.value,
-      password: passwordField.value,
-    });
-    location.assign('/clients');
-  } catch (error) {
-    showError(errors, 'Could not register', error);
-    errors.focus();
-    submit.disabled = false;
-  }
+  await callSignal<SessionResponse>('POST', '/v1/account', {
+    name: nameField.value,
+    email: emailField.value,
+    password: passwordField.value,
+  });
+  location.assign('/clients');
 });

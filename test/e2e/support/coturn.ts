@@ -4,6 +4,7 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { bindingRequest, transact } from './turn-client.js';
 
 /** A coturn started by a test, on loopback, with a fresh shared secret. */
@@ -217,4 +218,38 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<TestCotu
   const log = readLog();
   await stop();
   throw new Error(`coturn did not answer on 127.0.0.1:${port}:\n${stderr}\n${log.slice(-2000)}`);
+}
+
+/** A coturn that a test file starts before its tests and stops after them. */
+export interface CoturnForFile {
+  /** The running coturn; throws when `beforeAll` could not start it. */
+  readonly current: () => TestCoturn;
+  /** Makes a coturn the test started itself (after stopping this one) the one `afterAll` stops. */
+  readonly adopt: (restarted: TestCoturn) => void;
+}
+
+/**
+ * Starts coturn in `beforeAll` and stops it in `afterAll`. Call it before `useHarness`
+ * so bb-signal can be configured with `current().urls` and `current().secret`.
+ */
+export function useCoturn(options: CoturnOptions = {}): CoturnForFile {
+  let running: TestCoturn | undefined;
+  beforeAll(async () => {
+    running = await startCoturn(options);
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  const current = (): TestCoturn => {
+    if (running === undefined) {
+      throw new Error('coturn did not start; see beforeAll');
+    }
+    return running;
+  };
+  return {
+    current,
+    adopt(restarted) {
+      running = restarted;
+    },
+  };
 }
